@@ -1,0 +1,126 @@
+/**
+ * `yo mlexp <project-name>`: a new experimentation repository from the declared options.
+ * The generator only orchestrates; every decision lives in a plain module under src/lib.
+ */
+import { accessSync, constants, existsSync } from 'node:fs';
+import path from 'node:path';
+import Generator from 'yeoman-generator';
+import { buildContext } from '../lib/context.js';
+import { generatedFiles } from '../lib/generated-files.js';
+import { UserError } from '../lib/errors.js';
+import { gitAvailable, gitConfigValue, initialCommit, isInsideGitRepo } from '../lib/git.js';
+import { installProject } from '../lib/install.js';
+import { layerIdsFor, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../lib/layers.js';
+import { registerOptions, resolveAnswers, type RunFlags } from '../lib/cli-options.js';
+import type { Answers } from '../lib/options.js';
+import { isEmptyOrMissing, readStoredConfig } from '../lib/project.js';
+import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import { GENERATOR_VERSION } from '../lib/version.js';
+
+export default class AppGenerator extends Generator {
+  private answers!: Answers;
+  private flags!: RunFlags;
+  private target!: string;
+  private stored: Record<string, unknown> | undefined;
+
+  constructor(args: string[], options: Generator['options']) {
+    // customInstallTask: the Python install is our own `install()` task, never an npm install
+    super(args, options, { customInstallTask: true });
+    registerOptions(this);
+  }
+
+  initializing(): void {
+    const projectName = this.#readOption('project-name');
+    const here = readStoredConfig(this.env.cwd);
+    if (projectName === undefined && here !== undefined) {
+      this.target = this.env.cwd;
+      this.stored = here;
+    } else if (projectName !== undefined) {
+      this.target = path.resolve(this.env.cwd, projectName);
+      this.stored = checkTarget(this.target);
+    }
+  }
+
+  async prompting(): Promise<void> {
+    const { answers, flags } = await resolveAnswers({
+      read: (flag) => this.#readOption(flag),
+      stored: this.stored,
+      prompt: (questions) => this.prompt(questions as Parameters<Generator['prompt']>[0]),
+      gitIdentity: () => ({ gitUserName: gitConfigValue('user.name'), gitUserEmail: gitConfigValue('user.email') }),
+    });
+    this.answers = answers;
+    this.flags = flags;
+    if (this.target === undefined) {
+      this.target = path.resolve(this.env.cwd, answers.projectName);
+      this.stored = checkTarget(this.target);
+    }
+  }
+
+  configuring(): void {
+    this.destinationRoot(this.target);
+    this.config.set({ ...this.answers, version: GENERATOR_VERSION });
+  }
+
+  writing(): void {
+    const generatorRoot = path.join(TEMPLATES_ROOT, 'app');
+    const layers = layerIdsFor(this.answers).map((id) => loadLayer(id, generatorRoot));
+    const templates = resolveTemplates(layers, this.answers.packageName);
+    const data = generatedFiles(buildContext(this.answers, GENERATOR_VERSION, []));
+    const context = buildContext(this.answers, GENERATOR_VERSION, [...templates.keys(), ...Object.keys(data)]);
+    for (const [target, source] of templates) {
+      this.fs.copyTpl(source, this.destinationPath(target), context);
+    }
+    for (const [target, content] of Object.entries(data)) {
+      this.fs.write(this.destinationPath(target), content);
+    }
+  }
+
+  async install(): Promise<void> {
+    if (this.flags.skipInstall) return;
+    await installProject(this.destinationRoot(), this.answers, (message) => this.log(message));
+  }
+
+  end(): void {
+    const root = this.destinationRoot();
+    if (!this.flags.skipGit && gitAvailable() && !isInsideGitRepo(root)) {
+      initialCommit(root, `Generate ${this.answers.projectName} with generator-mlexp ${GENERATOR_VERSION}`, {
+        name: this.answers.authorName || 'mlexp',
+        email: this.answers.authorEmail || 'mlexp@localhost',
+      });
+    }
+    const relative = path.relative(this.env.cwd, root) || '.';
+    this.log(`\nCreated ${this.answers.projectName} in ${relative}. Next:`);
+    this.log(`  cd ${relative}`);
+    const env = ENV_TOOL_STRATEGIES[this.answers.envTool];
+    const steps = this.flags.skipInstall ? env.setup(this.answers) : [];
+    for (const line of [...steps, `${env.runPrefix}pytest`, `${env.runPrefix}python -m ${this.answers.packageName} run`]) {
+      this.log(`  ${line}`);
+    }
+  }
+
+  #readOption(flag: string): string | undefined {
+    const camel = flag.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+    const options = this.options as Record<string, unknown>;
+    // commander (the `mlexp` bin) passes camelCase; yo's own parsing passes the flag name
+    const value = options[camel] ?? options[flag];
+    return value === undefined || value === null ? undefined : String(value);
+  }
+}
+
+/** Refuse a target that exists and is not an empty folder or an mlexp project; return its answers. */
+function checkTarget(target: string): Record<string, unknown> | undefined {
+  const stored = readStoredConfig(target);
+  if (stored !== undefined) return stored;
+  if (!isEmptyOrMissing(target)) {
+    throw new UserError(
+      `${target} exists and is not empty, and is not an mlexp project: pick another project name or empty the folder`,
+    );
+  }
+  const parent = existsSync(target) ? target : path.dirname(target);
+  try {
+    accessSync(parent, constants.W_OK);
+  } catch {
+    throw new UserError(`cannot write to ${parent}: run mlexp in a folder you can write to`);
+  }
+  return undefined;
+}

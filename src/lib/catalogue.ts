@@ -1,0 +1,110 @@
+/**
+ * The one catalogue of Python dependencies. Every env tool's files (requirements, environment.yml,
+ * pyproject.toml for Poetry and uv) are rendered from it, so all four install the same set.
+ */
+import type { Answers, AnswerKey } from './options.js';
+import { MLFLOW_TRACKERS } from './values.js';
+
+export type DependencyGroup = 'runtime' | 'dev';
+
+export interface PythonDependency {
+  /** Distribution name on PyPI. */
+  name: string;
+  /** PEP 440 version range, compatible releases only. */
+  range: string;
+  group: DependencyGroup;
+  /** Top-level modules it installs: a project package must not shadow them. */
+  imports: readonly string[];
+  /** conda-forge name, or null when conda-forge lacks it (it then goes to the `pip:` section). */
+  conda: string | null;
+  /** When absent the dependency is always needed; else the answer values that need it. */
+  neededBy?: Partial<Record<AnswerKey, readonly string[]>>;
+}
+
+export const CATALOGUE: readonly PythonDependency[] = [
+  { name: 'numpy', range: '>=1.26,<3', group: 'runtime', imports: ['numpy'], conda: 'numpy' },
+  { name: 'pandas', range: '>=2.2,<4', group: 'runtime', imports: ['pandas'], conda: 'pandas' },
+  { name: 'scikit-learn', range: '>=1.5,<2', group: 'runtime', imports: ['sklearn'], conda: 'scikit-learn' },
+  { name: 'pyyaml', range: '>=6,<7', group: 'runtime', imports: ['yaml'], conda: 'pyyaml' },
+  {
+    name: 'mlflow',
+    range: '>=3.7,<4',
+    group: 'runtime',
+    imports: ['mlflow'],
+    conda: 'mlflow',
+    neededBy: { tracker: MLFLOW_TRACKERS },
+  },
+  {
+    name: 'databricks-sdk',
+    range: '>=0.50,<1',
+    group: 'runtime',
+    imports: ['databricks'],
+    conda: 'databricks-sdk',
+    neededBy: { tracker: ['databricks'] },
+  },
+  {
+    name: 'azureml-mlflow',
+    range: '>=1.60,<2',
+    group: 'runtime',
+    imports: ['azureml'],
+    conda: null,
+    neededBy: { tracker: ['azureml'] },
+  },
+  {
+    name: 'azure-ai-ml',
+    range: '>=1.30,<2',
+    group: 'runtime',
+    imports: ['azure'],
+    conda: 'azure-ai-ml',
+    neededBy: { tracker: ['azureml'] },
+  },
+  {
+    name: 'azure-identity',
+    range: '>=1.20,<2',
+    group: 'runtime',
+    imports: ['azure'],
+    conda: 'azure-identity',
+    neededBy: { tracker: ['azureml'] },
+  },
+  {
+    name: 'wandb',
+    range: '>=0.25,<1',
+    group: 'runtime',
+    imports: ['wandb'],
+    conda: 'wandb',
+    neededBy: { tracker: ['wandb'] },
+  },
+  { name: 'pytest', range: '>=8,<10', group: 'dev', imports: ['pytest', '_pytest'], conda: 'pytest' },
+  { name: 'ruff', range: '>=0.17,<0.18', group: 'dev', imports: ['ruff'], conda: 'ruff' },
+  { name: 'pre-commit', range: '>=4,<5', group: 'dev', imports: ['pre_commit'], conda: 'pre-commit' },
+  {
+    name: 'pre-commit-hooks',
+    range: '>=5,<7',
+    group: 'dev',
+    imports: ['pre_commit_hooks'],
+    conda: 'pre-commit-hooks',
+  },
+  { name: 'nbstripout', range: '>=0.8,<1', group: 'dev', imports: ['nbstripout'], conda: 'nbstripout' },
+  { name: 'ipykernel', range: '>=6.29,<8', group: 'dev', imports: ['ipykernel'], conda: 'ipykernel' },
+];
+
+/** Does this project need the dependency? */
+export function isNeeded(dependency: PythonDependency, answers: Answers): boolean {
+  if (!dependency.neededBy) return true;
+  return Object.entries(dependency.neededBy).some(([key, values]) =>
+    values.includes(String(answers[key as AnswerKey])),
+  );
+}
+
+/** The dependencies of one group this project needs, in catalogue order. */
+export function dependenciesFor(answers: Answers, group: DependencyGroup): PythonDependency[] {
+  return CATALOGUE.filter((dependency) => dependency.group === group && isNeeded(dependency, answers));
+}
+
+/** PEP 508 requirement string, e.g. `pandas>=2.2,<4`. */
+export function requirement(dependency: PythonDependency): string {
+  return `${dependency.name}${dependency.range}`;
+}
+
+/** Every module any catalogue entry installs, whatever the answers: a package may not shadow one. */
+export const DEPENDENCY_MODULES: ReadonlySet<string> = new Set(CATALOGUE.flatMap((dependency) => dependency.imports));

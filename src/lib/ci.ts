@@ -1,0 +1,96 @@
+/**
+ * CI files for the generated project, one renderer per `--ci` value, built as data and written
+ * with the YAML library. Each creates the environment with the chosen tool, runs ruff, pytest and
+ * `nbstripout --verify` on the notebooks.
+ */
+import { stringify as toYaml } from 'yaml';
+import { distributionName } from './names.js';
+import type { Answers, Ci, EnvTool } from './options.js';
+
+/** Shell lines that create the environment on a fresh CI machine, and the prefix to run inside it. */
+interface CiEnvironment {
+  install: string[];
+  run: string;
+}
+
+function ciEnvironment(answers: Answers): CiEnvironment {
+  const name = distributionName(answers.projectName) ?? answers.packageName;
+  const byTool: Record<EnvTool, CiEnvironment> = {
+    venv: { install: ['python -m pip install -r requirements-dev.txt -e .'], run: '' },
+    conda: {
+      install: ['conda env create -f environment.yml'],
+      run: `conda run --no-capture-output -n ${name} `,
+    },
+    poetry: { install: ['python -m pip install "poetry>=2.2,<3"', 'poetry install'], run: 'poetry run ' },
+    uv: { install: ['python -m pip install "uv>=0.9"', 'uv sync --locked || uv sync'], run: 'uv run ' },
+  };
+  return byTool[answers.envTool];
+}
+
+/** The checks every CI runs, in order: [title, command]. */
+function checks(run: string): Array<[string, string]> {
+  return [
+    ['Lint', `${run}ruff check . && ${run}ruff format --check .`],
+    ['Test', `${run}pytest`],
+    ['Notebooks have no outputs', `${run}nbstripout --verify notebooks/*.ipynb`],
+  ];
+}
+
+function githubWorkflow(answers: Answers): string {
+  const environment = ciEnvironment(answers);
+  const setup =
+    answers.envTool === 'conda'
+      ? [
+          {
+            uses: 'conda-incubator/setup-miniconda@v3',
+            with: { 'miniforge-version': 'latest', 'python-version': answers.python },
+          },
+        ]
+      : [{ uses: 'actions/setup-python@v5', with: { 'python-version': answers.python } }];
+  const workflow = {
+    name: 'CI',
+    on: { push: { branches: ['main'] }, pull_request: {} },
+    jobs: {
+      test: {
+        'runs-on': 'ubuntu-latest',
+        defaults: { run: { shell: 'bash -el {0}' } },
+        steps: [
+          { uses: 'actions/checkout@v4' },
+          ...setup,
+          { name: 'Create the environment', run: environment.install.join('\n') },
+          ...checks(environment.run).map(([name, run]) => ({ name, run })),
+        ],
+      },
+    },
+  };
+  return toYaml(workflow);
+}
+
+function azurePipeline(answers: Answers): string {
+  const environment = ciEnvironment(answers);
+  const setup =
+    answers.envTool === 'conda'
+      ? [{ bash: 'echo "##vso[task.prependpath]$CONDA/bin"', displayName: 'Put conda on PATH' }]
+      : [{ task: 'UsePythonVersion@0', inputs: { versionSpec: answers.python }, displayName: 'Use Python' }];
+  const pipeline = {
+    trigger: { branches: { include: ['main'] } },
+    pr: { branches: { include: ['main'] } },
+    pool: { vmImage: 'ubuntu-latest' },
+    steps: [
+      ...setup,
+      { bash: environment.install.join('\n'), displayName: 'Create the environment' },
+      ...checks(environment.run).map(([displayName, bash]) => ({ bash, displayName })),
+    ],
+  };
+  return toYaml(pipeline);
+}
+
+const RENDERERS: Record<Ci, (answers: Answers) => Record<string, string>> = {
+  github: (answers) => ({ '.github/workflows/ci.yml': githubWorkflow(answers) }),
+  'azure-pipelines': (answers) => ({ 'azure-pipelines.yml': azurePipeline(answers) }),
+  none: () => ({}),
+};
+
+export function ciFiles(answers: Answers): Record<string, string> {
+  return RENDERERS[answers.ci](answers);
+}

@@ -1,0 +1,116 @@
+/**
+ * The option model applied to a run: registers every declared option on a generator, and turns
+ * command-line values, stored answers, prompts and defaults into validated answers.
+ */
+import type Generator from 'yeoman-generator';
+import { UserError } from './errors.js';
+import {
+  ANSWER_OPTIONS,
+  FLAG_OPTIONS,
+  defaultFor,
+  validateAnswer,
+  type AnswerOption,
+  type Answers,
+  type DefaultSources,
+} from './options.js';
+
+export interface RunFlags {
+  skipGit: boolean;
+  skipInstall: boolean;
+  yes: boolean;
+}
+
+/** `--help` text of an option: description, valid values and default, from the model. */
+export function optionHelp(option: AnswerOption): string {
+  if (option.kind === 'choice') {
+    const values = option.choices.map((choice) => choice.value).join(', ');
+    return `${option.description} One of: ${values}. Default: ${option.default}.`;
+  }
+  return `${option.description} Default: ${option.defaultHelp.replace(/`/g, '')}.`;
+}
+
+export function registerOptions(generator: Generator): void {
+  for (const option of ANSWER_OPTIONS) {
+    if (option.kind === 'text' && option.positional) {
+      generator.argument(option.flag, { type: String, required: false, description: optionHelp(option) });
+    } else {
+      generator.option(option.flag, { type: String, description: optionHelp(option) });
+    }
+  }
+  for (const flag of FLAG_OPTIONS) {
+    generator.option(flag.flag, { type: Boolean, description: flag.description });
+  }
+}
+
+export interface AnswerSources {
+  /** The command-line value of a flag, if given. */
+  read: (flag: string) => string | undefined;
+  /** Answers stored in `.yo-rc.json` by an earlier run. */
+  stored: Record<string, unknown> | undefined;
+  prompt: (questions: Array<Record<string, unknown>>) => Promise<Record<string, unknown>>;
+  gitIdentity: () => DefaultSources;
+}
+
+const isTrue = (value: string | undefined) => value !== undefined && value !== 'false';
+
+function question(option: AnswerOption, defaultValue: string, answers: Partial<Answers>): Record<string, unknown> {
+  const validate = (value: string) => validateAnswer(option.key, value, answers) ?? true;
+  if (option.kind === 'choice') {
+    return {
+      type: 'select',
+      name: option.key,
+      message: option.message,
+      choices: option.choices.map((choice) => ({ name: choice.label, value: choice.value })),
+      default: defaultValue,
+    };
+  }
+  return { type: 'input', name: option.key, message: option.message, default: defaultValue, validate };
+}
+
+/**
+ * Resolve every answer in declaration order: command line, then stored, then `--yes` default or a
+ * prompt. Everything given is validated before anything is asked, so a typo fails at once.
+ */
+export async function resolveAnswers(sources: AnswerSources): Promise<{ answers: Answers; flags: RunFlags }> {
+  const flags: RunFlags = {
+    skipGit: isTrue(sources.read('skip-git')),
+    skipInstall: isTrue(sources.read('skip-install')),
+    yes: isTrue(sources.read('yes')),
+  };
+  const given: Partial<Record<keyof Answers, string>> = {};
+  for (const option of ANSWER_OPTIONS) {
+    const value = sources.read(option.flag);
+    if (value === undefined) continue;
+    const problem = validateAnswer(option.key, value, {});
+    if (problem) throw new UserError(problem);
+    given[option.key] = value;
+  }
+  let defaults: DefaultSources | undefined;
+  const answers: Partial<Answers> = {};
+  for (const option of ANSWER_OPTIONS) {
+    let value = given[option.key];
+    const stored = sources.stored?.[option.key];
+    if (value === undefined && stored !== undefined) {
+      const problem = validateAnswer(option.key, stored, answers);
+      if (problem) throw new UserError(`.yo-rc.json holds an ${problem.replace(/^invalid /, 'invalid value for ')}`);
+      value = stored as string;
+    }
+    if (value === undefined) {
+      defaults ??= sources.gitIdentity();
+      const fallback = defaultFor(option.key, answers, defaults);
+      if (flags.yes) {
+        if (option.kind === 'text' && option.positional) {
+          throw new UserError('no project name given: run `mlexp <project-name> --yes`');
+        }
+        value = fallback;
+      } else {
+        const reply = await sources.prompt([question(option, fallback, answers)]);
+        value = String(reply[option.key] ?? fallback);
+      }
+    }
+    const problem = validateAnswer(option.key, value, answers);
+    if (problem) throw new UserError(problem);
+    (answers as Record<string, string>)[option.key] = value;
+  }
+  return { answers: answers as Answers, flags };
+}

@@ -1,0 +1,91 @@
+/**
+ * The template context: the answers plus what is derived from them, computed in one place.
+ */
+import type { Answers } from './options.js';
+import { MLFLOW_TRACKERS, type Structure, type Tracker } from './values.js';
+import { distributionName } from './names.js';
+import { ENV_TOOL_STRATEGIES, type EnvToolStrategy } from './env-tools.js';
+
+export interface StructureFacts {
+  /** Where the raw data files live, relative to the project root. */
+  dataDir: string;
+  /** Folders the README's layout section describes (only those generated are listed). */
+  folders: Record<string, string>;
+}
+
+const COMMON_FOLDERS: Record<string, string> = {
+  configs: 'Experiment configs (YAML): one file per experiment, blocks chosen by name.',
+  docs: 'Project documentation: environment, evaluation, experiment tracking.',
+  notebooks: 'Exploration notebooks; outputs are stripped on commit.',
+  tests: 'pytest suite: mocks, block contracts, evaluation, the example experiment.',
+};
+
+export const STRUCTURE_FACTS: Record<Structure, StructureFacts> = {
+  ccds: {
+    dataDir: 'data/raw',
+    folders: {
+      'data/raw': 'The original, immutable data.',
+      'data/interim': 'Intermediate data that has been transformed.',
+      'data/processed': 'The final data sets for modelling.',
+      'data/external': 'Data from third-party sources.',
+      models: 'Trained and serialised models, predictions, summaries.',
+      references: 'Data dictionaries, manuals and other explanatory material.',
+      'reports/figures': 'Generated graphics and figures for reports.',
+      ...COMMON_FOLDERS,
+    },
+  },
+  generic: {
+    dataDir: 'data',
+    folders: { data: 'Data files (not committed; see .gitignore).', ...COMMON_FOLDERS },
+  },
+};
+
+/** The name under which the generated project's config selects its tracker. */
+export const TRACKER_CONFIG_NAME: Record<Tracker, string> = {
+  mlflow: 'mlflow',
+  databricks: 'databricks',
+  azureml: 'azureml',
+  wandb: 'wandb',
+  none: 'local',
+};
+
+export interface TemplateContext extends Answers {
+  distName: string;
+  dataDir: string;
+  trackerName: string;
+  usesMlflow: boolean;
+  env: EnvToolStrategy;
+  /** Shell lines that create the environment, from the project root. */
+  setup: string[];
+  /** Prefix that runs a command inside the environment (`uv run `), empty when activated. */
+  run: string;
+  year: number;
+  generatorVersion: string;
+  /** Layout lines for the README, for the folders actually generated: [folder, description]. */
+  layout: Array<[string, string]>;
+}
+
+export function buildContext(answers: Answers, generatorVersion: string, writtenPaths: readonly string[]): TemplateContext {
+  const structure = STRUCTURE_FACTS[answers.structure];
+  const env = ENV_TOOL_STRATEGIES[answers.envTool];
+  const written = new Set(writtenPaths.map((path) => path.split('/').slice(0, -1).join('/')));
+  const hasFolder = (folder: string) => [...written].some((dir) => dir === folder || dir.startsWith(`${folder}/`));
+  const layout = Object.entries(structure.folders)
+    .filter(([folder]) => hasFolder(folder))
+    .sort(([a], [b]) => a.localeCompare(b));
+  layout.push([`src/${answers.packageName}`, 'The project package: building blocks, runner, CLI.']);
+  layout.sort(([a], [b]) => a.localeCompare(b));
+  return {
+    ...answers,
+    distName: distributionName(answers.projectName) ?? answers.packageName,
+    dataDir: structure.dataDir,
+    trackerName: TRACKER_CONFIG_NAME[answers.tracker],
+    usesMlflow: (MLFLOW_TRACKERS as readonly string[]).includes(answers.tracker),
+    env,
+    setup: env.setup(answers),
+    run: env.runPrefix,
+    year: new Date().getFullYear(),
+    generatorVersion,
+    layout,
+  };
+}

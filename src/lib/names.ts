@@ -1,0 +1,82 @@
+/**
+ * Names: deriving and validating the project, distribution and Python package names,
+ * and the free text a user types (description, author).
+ */
+import { DEPENDENCY_MODULES } from './catalogue.js';
+import { PYTHON_KEYWORDS, STDLIB_MODULES } from './stdlib-modules.js';
+
+/** Fold accents and other compatibility forms to ASCII where a plain equivalent exists. */
+function asciiFold(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '');
+}
+
+/** PEP 503-normalised distribution name, e.g. `Churn Model v2` → `churn-model-v2`; undefined if none. */
+export function distributionName(projectName: string): string | undefined {
+  const slug = asciiFold(projectName)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return slug === '' ? undefined : slug;
+}
+
+/** Python import name derived from a project name (`Churn Model v2` → `churn_model_v2`). */
+export function derivePackageName(projectName: string): string | undefined {
+  const name = asciiFold(projectName)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^[0-9_]+|_+$/g, '');
+  return name === '' ? undefined : name;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+export function validateProjectName(name: string): string | undefined {
+  if (name.trim() === '') return 'the project name is empty: give one, e.g. `mlexp churn-model`';
+  if (name !== name.trim()) return `'${name}' starts or ends with spaces: remove them`;
+  if (CONTROL_CHARACTERS.test(name)) return 'the project name contains control characters: use letters, digits, - or _';
+  if (/[\\/]/.test(name) || name === '.' || name === '..') {
+    return `'${name}' is a path, not a name: run mlexp in the parent folder and give a plain name`;
+  }
+  if (/[<>:"|?*]/.test(name)) return `'${name}' has characters a folder name cannot hold on every system (<>:"|?*)`;
+  if (name.length > 100) return 'the project name is longer than 100 characters: shorten it';
+  if (distributionName(name) === undefined) {
+    return `'${name}' has no ASCII letter or digit to build a distribution name from: use a name with some`;
+  }
+  return undefined;
+}
+
+export function validatePackageName(name: string): string | undefined {
+  if (name === '') {
+    return 'the package name is empty (none can be derived from the project name): give --package-name';
+  }
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
+    return `'${name}' is not a lowercase Python identifier: use a-z, 0-9 and _, not starting with a digit`;
+  }
+  if (name.length > 64) return `'${name}' is longer than 64 characters: shorten it`;
+  if (PYTHON_KEYWORDS.has(name)) return `'${name}' is a Python keyword: pick another --package-name`;
+  if (STDLIB_MODULES.has(name)) {
+    return `'${name}' would shadow the standard-library module '${name}': pick another --package-name`;
+  }
+  if (DEPENDENCY_MODULES.has(name)) {
+    return `'${name}' would shadow the dependency module '${name}': pick another --package-name`;
+  }
+  return undefined;
+}
+
+/** Free text goes into TOML, YAML, Markdown and licences: one line, no control characters. */
+export function validateFreeText(what: string): (value: string) => string | undefined {
+  return (value) => {
+    if (/[\r\n]/.test(value)) return `the ${what} spans several lines: keep it to one line`;
+    if (CONTROL_CHARACTERS.test(value)) return `the ${what} contains control characters: remove them`;
+    if (value.length > 300) return `the ${what} is longer than 300 characters: shorten it`;
+    return undefined;
+  };
+}
+
+export function validateEmail(value: string): string | undefined {
+  if (value === '') return undefined;
+  return /^[^\s@<>",]+@[^\s@<>",]+\.[^\s@<>",]+$/.test(value)
+    ? undefined
+    : `'${value}' is not an e-mail address (name@example.org), or leave it empty`;
+}

@@ -1,0 +1,277 @@
+/**
+ * The declared option model: the single source of truth for prompts, command-line options,
+ * `--help`, validation, `.yo-rc.json`, the README's option table and the tests' option matrix.
+ *
+ * Option names and values are a public contract: rename nothing without a major version.
+ */
+import {
+  derivePackageName,
+  validateEmail,
+  validateFreeText,
+  validatePackageName,
+  validateProjectName,
+} from './names.js';
+
+import {
+  CIS,
+  ENV_TOOLS,
+  LICENSES,
+  PYTHON_VERSIONS,
+  STRUCTURES,
+  TRACKERS,
+  type Ci,
+  type EnvTool,
+  type License,
+  type PythonVersion,
+  type Structure,
+  type Tracker,
+} from './values.js';
+
+export * from './values.js';
+
+/** Everything stored in `.yo-rc.json`: what a re-run, a sub-generator or an upgrade needs. */
+export interface Answers {
+  projectName: string;
+  packageName: string;
+  description: string;
+  authorName: string;
+  authorEmail: string;
+  python: PythonVersion;
+  envTool: EnvTool;
+  tracker: Tracker;
+  structure: Structure;
+  license: License;
+  ci: Ci;
+}
+export type AnswerKey = keyof Answers;
+
+/** What a default may depend on besides earlier answers (read once, e.g. from `git config`). */
+export interface DefaultSources {
+  gitUserName?: string;
+  gitUserEmail?: string;
+}
+
+/** A validator returns an error message (one line, says how to fix it) or undefined when fine. */
+export type Validator = (value: string, answers: Partial<Answers>) => string | undefined;
+
+interface OptionBase<K extends AnswerKey> {
+  key: K;
+  /** Command-line flag name, without the leading dashes. */
+  flag: string;
+  /** One line for `--help`, the prompt and the README table. */
+  description: string;
+  /** Question shown by the prompt. */
+  message: string;
+}
+
+export interface ChoiceValue {
+  value: string;
+  /** Short label shown in the prompt. */
+  label: string;
+}
+
+export interface ChoiceOption<K extends AnswerKey = AnswerKey> extends OptionBase<K> {
+  kind: 'choice';
+  choices: readonly ChoiceValue[];
+  default: Answers[K];
+}
+
+export interface TextOption<K extends AnswerKey = AnswerKey> extends OptionBase<K> {
+  kind: 'text';
+  /** Default shown in the prompt and taken by `--yes`; computed from earlier answers. */
+  default: (answers: Partial<Answers>, sources: DefaultSources) => string;
+  /** Text for the README/--help column "default". */
+  defaultHelp: string;
+  validate: Validator;
+  /** The positional argument instead of a `--flag`. */
+  positional?: boolean;
+}
+
+export type AnswerOption = ChoiceOption | TextOption;
+
+/** Flags change how a run behaves; they are not stored in `.yo-rc.json`. */
+export interface FlagOption {
+  flag: string;
+  key: 'skipGit' | 'skipInstall' | 'yes';
+  description: string;
+}
+
+/** Choices in the order of the value list; the labels record must name every value. */
+const choices = <V extends string>(values: readonly V[], labels: Record<V, string>): ChoiceValue[] =>
+  values.map((value) => ({ value, label: labels[value] }));
+
+/**
+ * The answer options, in prompt order. A default may depend only on options earlier in this list.
+ */
+export const ANSWER_OPTIONS: readonly AnswerOption[] = [
+  {
+    kind: 'text',
+    key: 'projectName',
+    flag: 'project-name',
+    positional: true,
+    description: 'Folder and distribution name of the new project.',
+    message: 'Project name',
+    default: () => 'ml-experiments',
+    defaultHelp: 'asked',
+    validate: validateProjectName,
+  },
+  {
+    kind: 'text',
+    key: 'packageName',
+    flag: 'package-name',
+    description: 'Python import name of the project package.',
+    message: 'Python package name',
+    default: (answers) => derivePackageNameOrEmpty(answers.projectName),
+    defaultHelp: 'derived from the project name (`Churn Model v2` → `churn_model_v2`)',
+    validate: validatePackageName,
+  },
+  {
+    kind: 'text',
+    key: 'description',
+    flag: 'description',
+    description: 'One-line description of the project.',
+    message: 'Description',
+    default: () => 'Machine-learning experiments.',
+    defaultHelp: '`Machine-learning experiments.`',
+    validate: validateFreeText('description'),
+  },
+  {
+    kind: 'text',
+    key: 'authorName',
+    flag: 'author-name',
+    description: 'Author name for the package metadata and licence.',
+    message: 'Author name',
+    default: (_answers, sources) => sources.gitUserName ?? '',
+    defaultHelp: '`git config user.name` where set',
+    validate: validateFreeText('author name'),
+  },
+  {
+    kind: 'text',
+    key: 'authorEmail',
+    flag: 'author-email',
+    description: 'Author e-mail for the package metadata.',
+    message: 'Author e-mail',
+    default: (_answers, sources) => sources.gitUserEmail ?? '',
+    defaultHelp: '`git config user.email` where set',
+    validate: validateEmail,
+  },
+  {
+    kind: 'choice',
+    key: 'python',
+    flag: 'python',
+    description: 'Python version the environment is created with.',
+    message: 'Python version',
+    choices: choices(PYTHON_VERSIONS, { '3.11': 'Python 3.11', '3.12': 'Python 3.12', '3.13': 'Python 3.13' }),
+    default: '3.12',
+  },
+  {
+    kind: 'choice',
+    key: 'envTool',
+    flag: 'env-tool',
+    description: 'Tool that creates the environment and installs the dependencies.',
+    message: 'Environment tool',
+    choices: choices(ENV_TOOLS, {
+      venv: 'venv + pip (requirements files)',
+      conda: 'Conda (environment.yml, conda-forge)',
+      poetry: 'Poetry 2 (pyproject.toml + poetry.lock)',
+      uv: 'uv (pyproject.toml + uv.lock)',
+    }),
+    default: 'venv',
+  },
+  {
+    kind: 'choice',
+    key: 'tracker',
+    flag: 'tracker',
+    description: 'Experiment tracker the runs are logged to.',
+    message: 'Experiment tracker',
+    choices: choices(TRACKERS, {
+      mlflow: 'MLflow, embedded (SQLite in the project) or a team server',
+      databricks: 'MLflow on Databricks',
+      azureml: 'Azure Machine Learning (MLflow API)',
+      wandb: 'Weights & Biases',
+      none: 'None (runs written to a local folder)',
+    }),
+    default: 'mlflow',
+  },
+  {
+    kind: 'choice',
+    key: 'structure',
+    flag: 'structure',
+    description: 'Folder layout of the repository.',
+    message: 'Folder layout',
+    choices: choices(STRUCTURES, {
+      ccds: 'CookieCutter Data Science layout',
+      generic: 'Lean generic layout',
+    }),
+    default: 'ccds',
+  },
+  {
+    kind: 'choice',
+    key: 'license',
+    flag: 'license',
+    description: 'Licence of the project.',
+    message: 'Licence',
+    choices: choices(LICENSES, { MIT: 'MIT', 'BSD-3-Clause': 'BSD 3-Clause', 'Apache-2.0': 'Apache 2.0', none: 'None' }),
+    default: 'none',
+  },
+  {
+    kind: 'choice',
+    key: 'ci',
+    flag: 'ci',
+    description: 'Continuous integration for the generated project.',
+    message: 'Continuous integration',
+    choices: choices(CIS, { github: 'GitHub Actions', 'azure-pipelines': 'Azure Pipelines', none: 'None' }),
+    default: 'github',
+  },
+];
+
+export const FLAG_OPTIONS: readonly FlagOption[] = [
+  { flag: 'skip-git', key: 'skipGit', description: 'Do not initialise git nor make the initial commit.' },
+  { flag: 'skip-install', key: 'skipInstall', description: 'Do not create the environment nor install dependencies.' },
+  {
+    flag: 'yes',
+    key: 'yes',
+    description: 'Accept the default for every option not given: no prompt at all (scripts, CI, no TTY).',
+  },
+];
+
+export const ANSWER_KEYS: readonly AnswerKey[] = ANSWER_OPTIONS.map((option) => option.key);
+
+export function optionFor(key: AnswerKey): AnswerOption {
+  const option = ANSWER_OPTIONS.find((candidate) => candidate.key === key);
+  if (!option) throw new Error(`no option declared for ${key}`);
+  return option;
+}
+
+/** Valid values of a choice option, e.g. `choiceValues('tracker')`. */
+export function choiceValues(key: AnswerKey): string[] {
+  const option = optionFor(key);
+  return option.kind === 'choice' ? option.choices.map((choice) => choice.value) : [];
+}
+
+/** Validate one answer against its declaration; returns a one-line message or undefined. */
+export function validateAnswer(key: AnswerKey, value: unknown, answers: Partial<Answers>): string | undefined {
+  const option = optionFor(key);
+  if (typeof value !== 'string') {
+    return `--${option.flag} needs a text value`;
+  }
+  if (option.kind === 'choice') {
+    const values = option.choices.map((choice) => choice.value);
+    return values.includes(value)
+      ? undefined
+      : `invalid --${option.flag} '${value}': use one of ${values.join(', ')}`;
+  }
+  const problem = option.validate(value, answers);
+  return problem === undefined ? undefined : `invalid --${option.flag}: ${problem}`;
+}
+
+/** The default an option takes when it is neither given nor stored nor asked (`--yes`). */
+export function defaultFor(key: AnswerKey, answers: Partial<Answers>, sources: DefaultSources): string {
+  const option = optionFor(key);
+  return option.kind === 'choice' ? option.default : option.default(answers, sources);
+}
+
+
+function derivePackageNameOrEmpty(projectName: string | undefined): string {
+  return projectName === undefined ? '' : (derivePackageName(projectName) ?? '');
+}

@@ -1,0 +1,107 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ENV_TOOLS, STRUCTURES, TRACKERS, CIS, LICENSES, PYTHON_VERSIONS } from '../src/lib/values.js';
+import { listFiles, parseStructuredFiles, runApp, tmpFolder, unrenderedFiles } from './helpers.js';
+
+describe('app generator: default project', () => {
+  it('writes the expected file list', async () => {
+    const result = await runApp('demo');
+    const files = listFiles(path.join(result.cwd, 'demo'));
+    expect(files).toMatchSnapshot();
+  });
+
+  it('stores the answers and the generator version in .yo-rc.json', async () => {
+    const result = await runApp('Churn Model v2');
+    const stored = JSON.parse(readFileSync(path.join(result.cwd, 'Churn Model v2', '.yo-rc.json'), 'utf8'));
+    expect(stored['generator-mlexp']).toMatchObject({
+      projectName: 'Churn Model v2',
+      packageName: 'churn_model_v2',
+      envTool: 'venv',
+      tracker: 'mlflow',
+      structure: 'ccds',
+      python: '3.12',
+      license: 'none',
+      ci: 'github',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
+    const pyproject = parseToml(readFileSync(path.join(result.cwd, 'Churn Model v2', 'pyproject.toml'), 'utf8'));
+    expect((pyproject.project as { name: string }).name).toBe('churn-model-v2');
+  });
+});
+
+describe('app generator: every option value', () => {
+  const combos = ENV_TOOLS.flatMap((envTool) =>
+    TRACKERS.flatMap((tracker) => STRUCTURES.map((structure) => ({ envTool, tracker, structure }))),
+  );
+  it.each(combos)('$envTool × $tracker × $structure renders, parses, leaves no marker', async (combo) => {
+    const result = await runApp('combo', combo);
+    const root = path.join(result.cwd, 'combo');
+    expect(unrenderedFiles(root)).toEqual([]);
+    const parsed = parseStructuredFiles(root);
+    expect(Object.keys(parsed)).toContain('.yo-rc.json');
+    expect(Object.keys(parsed)).toContain('pyproject.toml');
+  });
+
+  it.each([...CIS])('--ci %s writes its CI file', async (ci) => {
+    const result = await runApp('ci', { ci });
+    const files = listFiles(path.join(result.cwd, 'ci'));
+    expect(files.includes('.github/workflows/ci.yml')).toBe(ci === 'github');
+    expect(files.includes('azure-pipelines.yml')).toBe(ci === 'azure-pipelines');
+  });
+
+  it.each([...LICENSES])('--license %s', async (license) => {
+    const result = await runApp('lic', { license, authorName: 'Ada Lovelace' });
+    const root = path.join(result.cwd, 'lic');
+    expect(existsSync(path.join(root, 'LICENSE'))).toBe(license !== 'none');
+    const project = parseToml(readFileSync(path.join(root, 'pyproject.toml'), 'utf8')).project as Record<string, unknown>;
+    expect(project.license).toBe(license === 'none' ? undefined : license);
+    if (license !== 'none') expect(readFileSync(path.join(root, 'LICENSE'), 'utf8')).toContain('Ada Lovelace');
+  });
+
+  it.each([...PYTHON_VERSIONS])('--python %s reaches the environment files', async (python) => {
+    const result = await runApp('py', { python, envTool: 'conda' });
+    const environment = parseYaml(readFileSync(path.join(result.cwd, 'py', 'environment.yml'), 'utf8'));
+    expect(environment.dependencies).toContain(`python=${python}`);
+  });
+});
+
+describe('app generator: text that needs escaping', () => {
+  it('keeps quotes, backslashes, #, : and non-ASCII intact in TOML and YAML', async () => {
+    const description = `Say "hi" \\ it's #1: naïve — 日本語 {{x}} <% y %>`;
+    const authorName = `O'Brien "Bob" \\ Zoë: #2`;
+    const result = await runApp('escapes', { description, authorName, envTool: 'conda', license: 'MIT' });
+    const root = path.join(result.cwd, 'escapes');
+    const pyproject = parseToml(readFileSync(path.join(root, 'pyproject.toml'), 'utf8')) as {
+      project: { description: string; authors: Array<{ name: string }> };
+    };
+    expect(pyproject.project.description).toBe(description);
+    expect(pyproject.project.authors[0]?.name).toBe(authorName);
+    const stored = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'));
+    expect(stored['generator-mlexp'].description).toBe(description);
+    expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toContain(description);
+    parseStructuredFiles(root);
+  });
+});
+
+describe('app generator: re-runs', () => {
+  it('reuses the stored answers when re-run inside the project', async () => {
+    const parent = tmpFolder();
+    await runApp('again', { tracker: 'wandb', envTool: 'uv' }).cd(parent);
+    const root = path.join(parent, 'again');
+    const second = await runApp(undefined, { yes: true }).cd(root);
+    const stored = JSON.parse(readFileSync(path.join(second.cwd, '.yo-rc.json'), 'utf8'))['generator-mlexp'];
+    expect(stored).toMatchObject({ tracker: 'wandb', envTool: 'uv', projectName: 'again' });
+  });
+
+  it('does not silently overwrite a file the user edited', async () => {
+    const parent = tmpFolder();
+    await runApp('edited').cd(parent);
+    const root = path.join(parent, 'edited');
+    writeFileSync(path.join(root, 'README.md'), 'my notes\n');
+    await expect(runApp(undefined, { bail: true }).cd(root)).rejects.toThrow(/README\.md/);
+    expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toBe('my notes\n');
+  });
+});

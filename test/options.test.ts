@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CATALOGUE, dependenciesFor } from '../src/lib/catalogue.js';
+import { derivePackageName, distributionName } from '../src/lib/names.js';
+import { ANSWER_OPTIONS, choiceValues, defaultFor, validateAnswer, type Answers } from '../src/lib/options.js';
+import { optionsTable, withOptionsTable } from '../src/lib/options-table.js';
+import { ROOT } from './helpers.js';
+
+const DEFAULTS: Answers = {
+  projectName: 'demo',
+  packageName: 'demo',
+  description: '',
+  authorName: '',
+  authorEmail: '',
+  python: '3.12',
+  envTool: 'venv',
+  tracker: 'mlflow',
+  structure: 'ccds',
+  license: 'none',
+  ci: 'github',
+};
+
+describe('derived names', () => {
+  it.each([
+    ['Churn Model v2', 'churn_model_v2', 'churn-model-v2'],
+    ['my-experiments', 'my_experiments', 'my-experiments'],
+    ['2024 Forecast', 'forecast', '2024-forecast'],
+    ['Données Clients', 'donnees_clients', 'donnees-clients'],
+    ['__weird__name__', 'weird_name', 'weird-name'],
+  ])('%s → package %s, distribution %s', (project, pkg, dist) => {
+    expect(derivePackageName(project)).toBe(pkg);
+    expect(distributionName(project)).toBe(dist);
+  });
+
+  it('derives nothing from a name without ASCII letters', () => {
+    expect(derivePackageName('日本語')).toBeUndefined();
+    expect(validateAnswer('projectName', '日本語', {})).toMatch(/no ASCII letter or digit/);
+  });
+});
+
+describe('validation', () => {
+  it.each([
+    ['tracker', 'mlfow', /invalid --tracker 'mlfow': use one of mlflow, databricks, azureml, wandb, none/],
+    ['envTool', 'pip', /use one of venv, conda, poetry, uv/],
+    ['python', '3.10', /use one of 3.11, 3.12, 3.13/],
+    ['packageName', 'Churn-Model', /not a lowercase Python identifier/],
+    ['packageName', '2fast', /not a lowercase Python identifier/],
+    ['packageName', 'class', /Python keyword/],
+    ['packageName', 'json', /standard-library module 'json'/],
+    ['packageName', 'mlflow', /dependency module 'mlflow'/],
+    ['packageName', 'sklearn', /dependency module 'sklearn'/],
+    ['projectName', '../evil', /is a path/],
+    ['projectName', ' padded', /spaces/],
+    ['description', 'two\nlines', /one line/],
+    ['authorEmail', 'not-an-email', /not an e-mail address/],
+  ] as const)('%s=%j is refused', (key, value, message) => {
+    const problem = validateAnswer(key, value, {});
+    expect(problem).toMatch(message);
+    expect(problem).not.toContain('\n');
+  });
+
+  it('accepts every declared choice value and its default', () => {
+    for (const option of ANSWER_OPTIONS) {
+      if (option.kind !== 'choice') continue;
+      for (const value of choiceValues(option.key)) expect(validateAnswer(option.key, value, {})).toBeUndefined();
+      expect(choiceValues(option.key)).toContain(option.default);
+    }
+  });
+
+  it('derives the package name default from the project name', () => {
+    expect(defaultFor('packageName', { projectName: 'Churn Model v2' }, {})).toBe('churn_model_v2');
+    expect(defaultFor('authorName', {}, { gitUserName: 'Ada' })).toBe('Ada');
+  });
+});
+
+describe('dependency catalogue', () => {
+  it('has one entry per distribution, each with a bounded range', () => {
+    const names = CATALOGUE.map((dependency) => dependency.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const dependency of CATALOGUE) expect(dependency.range).toMatch(/^>=[\d.]+,<[\d.]+$/);
+  });
+
+  it('adds tracker SDKs only for their tracker', () => {
+    const runtime = (tracker: Answers['tracker']) =>
+      dependenciesFor({ ...DEFAULTS, tracker }, 'runtime').map((dependency) => dependency.name);
+    expect(runtime('none')).not.toContain('mlflow');
+    expect(runtime('mlflow')).toContain('mlflow');
+    expect(runtime('databricks')).toEqual(expect.arrayContaining(['mlflow', 'databricks-sdk']));
+    expect(runtime('azureml')).toEqual(expect.arrayContaining(['mlflow', 'azureml-mlflow', 'azure-identity']));
+    expect(runtime('wandb')).toContain('wandb');
+    expect(runtime('wandb')).not.toContain('mlflow');
+  });
+});
+
+describe('README option table', () => {
+  it('matches the option model (run `npm run docs` to refresh it)', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(optionsTable());
+    expect(withOptionsTable(readme)).toBe(readme);
+  });
+});
