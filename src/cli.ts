@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
   quietTaskFailureLine(command.env);
   command.name(sub ? `mlexp ${sub}` : 'mlexp');
   command.exitOverride();
+  command.showSuggestionAfterError(false);
   await command.parseAsync(args, { from: 'user' });
 }
 

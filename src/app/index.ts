@@ -17,6 +17,9 @@ import { isEmptyOrMissing, readStoredConfig } from '../lib/project.js';
 import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
 import { GENERATOR_VERSION } from '../lib/version.js';
 
+/** Adapters that prompt on the real terminal (yeoman-test's adapter answers from the test). */
+const TERMINAL_ADAPTERS = new Set(['QueuedAdapter', 'TerminalAdapter']);
+
 export default class AppGenerator extends Generator {
   private answers!: Answers;
   private flags!: RunFlags;
@@ -24,6 +27,8 @@ export default class AppGenerator extends Generator {
   private stored: Record<string, unknown> | undefined;
 
   constructor(args: string[], options: Generator['options']) {
+    // Yeoman reads .yo-rc.json while constructing: check it first so a broken one is one clear line.
+    readStoredConfig(typeof options.env?.cwd === 'string' ? options.env.cwd : process.cwd());
     // customInstallTask: the Python install is our own `install()` task, never an npm install
     super(args, options, { customInstallTask: true });
     registerOptions(this);
@@ -46,6 +51,7 @@ export default class AppGenerator extends Generator {
       read: (flag) => this.#readOption(flag),
       stored: this.stored,
       prompt: (questions) => this.prompt(questions as Parameters<Generator['prompt']>[0]),
+      interactive: !TERMINAL_ADAPTERS.has(this.env.adapter.constructor.name) || process.stdin.isTTY === true,
       gitIdentity: () => ({ gitUserName: gitConfigValue('user.name'), gitUserEmail: gitConfigValue('user.email') }),
     });
     this.answers = answers;

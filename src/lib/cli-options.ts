@@ -49,6 +49,8 @@ export interface AnswerSources {
   stored: Record<string, unknown> | undefined;
   prompt: (questions: Array<Record<string, unknown>>) => Promise<Record<string, unknown>>;
   gitIdentity: () => DefaultSources;
+  /** False when prompts cannot be answered (a terminal adapter with no TTY on stdin). */
+  interactive: boolean;
 }
 
 const isTrue = (value: string | undefined) => value !== undefined && value !== 'false';
@@ -65,6 +67,21 @@ function question(option: AnswerOption, defaultValue: string, answers: Partial<A
     };
   }
   return { type: 'input', name: option.key, message: option.message, default: defaultValue, validate };
+}
+
+async function ask(sources: AnswerSources, option: AnswerOption, fallback: string, answers: Partial<Answers>) {
+  const where = option.kind === 'text' && option.positional ? `<${option.flag}>` : `--${option.flag}`;
+  if (!sources.interactive) {
+    throw new UserError(`${where} not given and there is no terminal to ask: give ${where}, or --yes to take the defaults`);
+  }
+  try {
+    const reply = await sources.prompt([question(option, fallback, answers)]);
+    return String(reply[option.key] ?? fallback);
+  } catch (error) {
+    throw new UserError(
+      `could not ask for ${where} (${(error as Error).message || 'no terminal'}): give ${where}, or --yes to take the defaults`,
+    );
+  }
 }
 
 /**
@@ -104,8 +121,7 @@ export async function resolveAnswers(sources: AnswerSources): Promise<{ answers:
         }
         value = fallback;
       } else {
-        const reply = await sources.prompt([question(option, fallback, answers)]);
-        value = String(reply[option.key] ?? fallback);
+        value = await ask(sources, option, fallback, answers);
       }
     }
     const problem = validateAnswer(option.key, value, answers);
