@@ -25,6 +25,7 @@ export default class AppGenerator extends Generator {
   private flags!: RunFlags;
   private target!: string;
   private stored: Record<string, unknown> | undefined;
+  private installed = false;
 
   constructor(args: string[], options: Generator['options']) {
     // Yeoman reads .yo-rc.json while constructing: check it first so a broken one is one clear line.
@@ -83,7 +84,7 @@ export default class AppGenerator extends Generator {
 
   async install(): Promise<void> {
     if (this.flags.skipInstall) return;
-    await installProject(this.destinationRoot(), this.answers, (message) => this.log(message));
+    this.installed = await installProject(this.destinationRoot(), this.answers, (message) => this.log(message));
   }
 
   end(): void {
@@ -98,7 +99,8 @@ export default class AppGenerator extends Generator {
     this.log(`\nCreated ${this.answers.projectName} in ${relative}. Next:`);
     this.log(`  cd ${relative}`);
     const env = ENV_TOOL_STRATEGIES[this.answers.envTool];
-    const steps = this.flags.skipInstall ? env.setup(this.answers) : [];
+    const activate = env.activate?.(this.answers);
+    const steps = this.installed ? (activate ? [activate] : []) : env.setup(this.answers);
     for (const line of [...steps, `${env.runPrefix}pytest`, `${env.runPrefix}python -m ${this.answers.packageName} run`]) {
       this.log(`  ${line}`);
     }

@@ -19,6 +19,8 @@ export interface EnvToolStrategy {
   setup: (answers: Answers) => string[];
   /** Prefix that runs a command inside the environment, e.g. `uv run `; empty when activated. */
   runPrefix: string;
+  /** The command that activates the environment in a shell, when commands need it. */
+  activate?: (answers: Answers) => string;
   /** How to add a runtime dependency, update, and lock or export (for docs). */
   add: string;
   update: string;
@@ -41,7 +43,14 @@ const RUFF_AND_PYTEST = {
       pydocstyle: { convention: 'google' },
     },
   },
-  pytest: { ini_options: { testpaths: ['tests'], addopts: '-ra' } },
+  pytest: {
+    ini_options: {
+      testpaths: ['tests'],
+      addopts: '-ra',
+      // MLflow's SQL store triggers an upstream SQLAlchemy deprecation warning on every run.
+      filterwarnings: ['ignore::DeprecationWarning:mlflow.*'],
+    },
+  },
 };
 
 /** The PEP 621 `[project]` table shared by every tool. */
@@ -69,7 +78,7 @@ function setuptoolsPyproject(answers: Answers): string {
   return toToml({
     project: projectTable(answers),
     'build-system': SETUPTOOLS_BUILD,
-    tool: { setuptools: { 'packages.find': { where: ['src'] } }, ...RUFF_AND_PYTEST },
+    tool: { setuptools: { packages: { find: { where: ['src'] } } }, ...RUFF_AND_PYTEST },
   });
 }
 
@@ -85,6 +94,7 @@ const venv: EnvToolStrategy = {
     'pip install -r requirements-dev.txt -e .',
   ],
   runPrefix: '',
+  activate: () => 'source .venv/bin/activate',
   add: 'add the package with a version range to requirements.txt, then `pip install -r requirements-dev.txt -e .`',
   update: 'pip install --upgrade -r requirements-dev.txt -e .',
   lock: 'pip freeze --exclude-editable > requirements.lock',
@@ -112,6 +122,7 @@ const conda: EnvToolStrategy = {
     `conda activate ${distributionName(answers.projectName) ?? answers.packageName}`,
   ],
   runPrefix: '',
+  activate: (answers) => `conda activate ${distributionName(answers.projectName) ?? answers.packageName}`,
   add: 'add the package to environment.yml (conda-forge name; under `pip:` only if conda-forge lacks it), then `conda env update -f environment.yml --prune`',
   update: 'conda env update -f environment.yml --prune',
   lock: 'conda env export --from-history > environment.lock.yml',

@@ -67,26 +67,34 @@ function exampleNotebook(context: TemplateContext): string {
       source: [
         '# Example experiment',
         '',
-        'Runs the example experiment from `configs/experiment.yaml` with the local tracker,',
-        'then looks at the per-sample predictions for error analysis.',
+        'Runs `configs/experiment.yaml` with the local tracker (no service needed), then looks at',
+        'the per-sample predictions for error analysis. Outputs are stripped on commit.',
       ],
     },
     {
       cell_type: 'code',
       source: [
+        'from io import BytesIO',
+        '',
+        'import pandas as pd',
+        '',
         `from ${pkg}.config import load_config`,
         `from ${pkg}.experiment import run_experiment`,
         `from ${pkg}.paths import project_root`,
+        `from ${pkg}.registry import TRACKERS`,
         '',
-        'config = load_config(project_root() / "configs" / "experiment.yaml")',
-        'config["tracker"] = {"name": "local", "params": {}}',
-        'result = run_experiment(config)',
-        'result.metrics',
+        'config = load_config(project_root() / "configs" / "experiment.yaml", ["tracker.name=local"])',
+        'tracker = TRACKERS.build("local")',
+        'result = run_experiment(config, tracker=tracker)',
+        '{name: round(value, 4) for name, value in result.metrics.items() if name.startswith("test/")}',
       ],
     },
     {
       cell_type: 'code',
-      source: ['errors = result.predictions[~result.predictions["correct"]]', 'errors.head()'],
+      source: [
+        'predictions = pd.read_csv(BytesIO(tracker.read_artifact(result.run_id, "predictions.csv")))',
+        'predictions[predictions["correct"] == 0].head()',
+      ],
     },
   ]);
 }

@@ -14,14 +14,15 @@ async function runs(command: string, cwd: string): Promise<boolean> {
   return result.exitCode === 0;
 }
 
-export async function installProject(root: string, answers: Answers, log: (message: string) => void): Promise<void> {
+/** Install the environment; resolves to false when the tool is missing and nothing was installed. */
+export async function installProject(root: string, answers: Answers, log: (message: string) => void): Promise<boolean> {
   const strategy = ENV_TOOL_STRATEGIES[answers.envTool];
   const later = strategy.setup(answers).map((line) => `  ${line}`).join('\n');
   const commands = strategy.install(answers);
   const first = commands[0];
   if (first && !(await runs(first.command, root))) {
     log(`\n${first.command} was not found, so nothing was installed. Once it is, run in ${root}:\n${later}`);
-    return;
+    return false;
   }
   for (const { command, args } of commands) {
     log(`\n$ ${[command, ...args].join(' ')}`);
@@ -32,4 +33,5 @@ export async function installProject(root: string, answers: Answers, log: (messa
       );
     }
   }
+  return true;
 }

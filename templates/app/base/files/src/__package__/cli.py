@@ -1,0 +1,139 @@
+"""Command line: ``python -m <%- packageName %> {run,reproduce,compare,ui}``.
+
+Setup problems (``MlexpError``) print one ``error: ...`` line and exit with status 2.
+Heavy libraries are imported inside the commands to keep start-up fast.
+"""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from <%- packageName %>.config import ExperimentConfig, load_config
+from <%- packageName %>.errors import MlexpError
+from <%- packageName %>.registry import EVALUATORS, TRACKERS
+from <%- packageName %>.trackers.base import Tracker
+
+DEFAULT_CONFIG = "configs/experiment.yaml"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.command(args)
+    except MlexpError as exc:
+        message = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with one sub-command per command function."""
+    parser = argparse.ArgumentParser(
+        prog="python -m <%- packageName %>", description="Run, compare and reproduce experiments."
+    )
+    commands = parser.add_subparsers(required=True, metavar="command")
+
+    run = commands.add_parser("run", help="run an experiment from a config")
+    _add_config(run)
+    run.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config value, e.g. --set model.params.C=0.5 (value parsed as YAML)",
+    )
+    run.set_defaults(command=cmd_run)
+
+    reproduce = commands.add_parser("reproduce", help="re-run a logged run and check metrics")
+    reproduce.add_argument("run_id")
+    _add_config(reproduce, "config whose tracker holds the run")
+    reproduce.set_defaults(command=cmd_reproduce)
+
+    compare = commands.add_parser("compare", help="rank the runs of an experiment")
+    compare.add_argument("--experiment", help="experiment name (default: from the config)")
+    compare.add_argument("--metric", help="metric to rank by (default: first headline metric)")
+    compare.add_argument("--limit", type=int, default=20, help="rows to show (default: 20)")
+    _add_config(compare)
+    compare.set_defaults(command=cmd_compare)
+
+    ui = commands.add_parser("ui", help="print how to browse the tracked runs")
+    _add_config(ui)
+    ui.set_defaults(command=cmd_ui)
+    return parser
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run one experiment and print its id and headline metrics."""
+    from <%- packageName %>.experiment import run_experiment
+
+    config = load_config(args.config, args.overrides)
+    result = run_experiment(config)
+    print(f"run {result.run_id}  experiment {config.experiment}  tracker {config.tracker.name}")
+    print(format_metrics(result.metrics))
+    return 0
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    """Re-run a run from its recorded config; exit 0 if the metrics match, else 1."""
+    from <%- packageName %>.reproduce import reproduce_run
+
+    reproduction = reproduce_run(_tracker(load_config(args.config)), args.run_id)
+    print(f"reproduced run {args.run_id} as {reproduction.rerun.run_id}")
+    for warning in reproduction.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if reproduction.matches:
+        print(f"metrics match ({reproduction.compared} compared)")
+        return 0
+    print(f"metrics differ ({len(reproduction.mismatches)} of {reproduction.compared}):")
+    for mismatch in reproduction.mismatches[:20]:
+        print(f"  {mismatch}")
+    return 1
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Print the runs of an experiment ranked by a metric."""
+    from <%- packageName %>.compare import format_table, rank_runs
+
+    config = load_config(args.config)
+    evaluator = EVALUATORS.build(config.evaluator.name, config.evaluator.params)
+    metric = args.metric or f"test/{evaluator.headline[0]}"
+    base_name = metric.removeprefix("test/").removesuffix("_ci_low").removesuffix("_ci_high")
+    experiment = args.experiment or config.experiment
+    runs = _tracker(config).search_runs(experiment)
+    ranked = rank_runs(runs, metric, base_name in evaluator.lower_is_better)
+    if not ranked:
+        print(f"no runs of experiment {experiment!r} logged {metric}")
+        return 0
+    print(format_table(ranked[: args.limit], metric))
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    """Print how to browse the configured tracker's runs."""
+    print(_tracker(load_config(args.config)).ui_hint())
+    return 0
+
+
+def format_metrics(metrics: dict[str, float]) -> str:
+    """Return the ``test/`` metrics with their CIs, then the timings, one per line."""
+    lines = []
+    for name, value in metrics.items():
+        if name.startswith("test/") and not name.endswith(("_ci_low", "_ci_high")):
+            low, high = metrics.get(f"{name}_ci_low"), metrics.get(f"{name}_ci_high")
+            ci = f"  CI {low:.4f} to {high:.4f}" if low is not None and high is not None else ""
+            lines.append(f"  {name:<18} {value:.4f}{ci}")
+        elif name.startswith("time/"):
+            lines.append(f"  {name:<18} {value:.3f}")
+    return "\n".join(lines)
+
+
+def _tracker(config: ExperimentConfig) -> Tracker:
+    return TRACKERS.build(config.tracker.name, config.tracker.params)
+
+
+def _add_config(parser: argparse.ArgumentParser, help_text: str = "experiment config") -> None:
+    parser.add_argument(
+        "--config", default=DEFAULT_CONFIG, help=f"{help_text} (default: {DEFAULT_CONFIG})"
+    )

@@ -1,0 +1,5 @@
+"""Datasets: every module here is imported on first lookup, registering its datasets."""
+
+from <%- packageName %>.datasets.base import Dataset, Split
+
+__all__ = ["Dataset", "Split"]

@@ -1,0 +1,66 @@
+"""The ``Dataset`` contract."""
+
+import hashlib
+import math
+from abc import ABC, abstractmethod
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+
+class Split(NamedTuple):
+    """Train and test parts of a dataset."""
+
+    X_train: pd.DataFrame
+    X_test: pd.DataFrame
+    y_train: pd.Series
+    y_test: pd.Series
+
+
+class Dataset(ABC):
+    """A named, versioned table of features and a target.
+
+    Contract:
+        - ``load()`` returns ``(X, y)``: a DataFrame and a Series of equal length sharing one
+          index, whose values are the sample ids. Loading is cached; subclasses implement
+          ``_load()``.
+        - ``name`` and ``version`` identify the data; ``fingerprint()`` is the SHA-256 of ALL
+          of it (file datasets hash the file bytes; the default hashes a canonical CSV).
+        - ``split(test_size, seed)`` is deterministic for a given seed.
+        - ``len(ds)`` and ``ds[i] -> (features, target)`` make it a PyTorch-style map dataset.
+    """
+
+    name: str = ""
+    version: str = "1"
+
+    @abstractmethod
+    def _load(self) -> tuple[pd.DataFrame, pd.Series]:
+        """Read the data; called once, then cached by ``load()``."""
+
+    def load(self) -> tuple[pd.DataFrame, pd.Series]:
+        """Return ``(features, target)``, loading them on first use."""
+        if getattr(self, "_cache", None) is None:
+            self._cache = self._load()
+        return self._cache
+
+    def fingerprint(self) -> str:
+        """Return the SHA-256 hex digest of the canonical CSV of features and target."""
+        X, y = self.load()
+        table = pd.concat([X, y.rename("__target__")], axis=1)
+        return hashlib.sha256(table.to_csv(index=True).encode("utf-8")).hexdigest()
+
+    def split(self, test_size: float, seed: int) -> Split:
+        """Shuffle with ``seed`` and hold out ``ceil(test_size * n)`` samples, order kept."""
+        X, y = self.load()
+        n_test = math.ceil(test_size * len(X))
+        order = np.random.default_rng(seed).permutation(len(X))
+        test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
+        return Split(X.iloc[train], X.iloc[test], y.iloc[train], y.iloc[test])
+
+    def __len__(self) -> int:
+        return len(self.load()[0])
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, Any]:
+        X, y = self.load()
+        return X.iloc[index].to_numpy(), y.iloc[index]

@@ -1,0 +1,152 @@
+"""The evaluation flow: predictions table, overall and slice metrics, bootstrap CIs, logging.
+
+Metric names (MLflow rejects ``=`` and, on Windows, ``:`` in names, so slices use one
+path segment per part):
+
+- ``test/<metric>``, ``test/<metric>_ci_low``, ``test/<metric>_ci_high``
+- ``slice/<column>/<value>/<metric>`` and ``slice/<column>/<value>/count``
+
+Slice columns and values are sanitised to letters, digits, ``_ - . `` and spaces.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from <%- packageName %>.evaluators.base import Evaluator, Predictions
+from <%- packageName %>.trackers.base import Run
+
+MAX_CATEGORIES = 10
+"""Numeric slice columns with more distinct values than this are binned."""
+N_BINS = 4
+"""Number of quantile bins for binned slice columns."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """All metrics under their logged names, and the per-sample predictions table."""
+
+    metrics: dict[str, float]
+    table: pd.DataFrame
+
+
+def run_evaluation(
+    run: Run, evaluator: Evaluator, model: Any, X: pd.DataFrame, y: pd.Series, **options: Any
+) -> dict[str, float]:
+    """Evaluate like ``evaluate_model`` and log the metrics and ``predictions.csv`` to ``run``."""
+    report = evaluate_model(evaluator, model, X, y, **options)
+    run.log_metrics(report.metrics)
+    run.log_artifact("predictions.csv", report.table.to_csv(index=False))
+    return report.metrics
+
+
+def evaluate_model(
+    evaluator: Evaluator,
+    model: Any,
+    X: pd.DataFrame,
+    y: pd.Series,
+    *,
+    slice_by: tuple[str, ...] | list[str] = (),
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> Report:
+    """Evaluate a fitted model on ``(X, y)`` without logging anything."""
+    predictions = Predictions.of(y, model.predict(X), predict_scores(model, X))
+    slices = pd.DataFrame(
+        {column: slice_labels(X[column]) for column in slice_by}, index=range(len(X))
+    )
+    table = evaluator.table(predictions, slices)
+    table.insert(0, "id", X.index.to_numpy())
+
+    overall = evaluator.metrics(predictions)
+    metrics = {f"test/{name}": value for name, value in overall.items()}
+    headline = [name for name in evaluator.headline if name in overall]
+    intervals = bootstrap_ci(evaluator, predictions, headline, n_resamples, confidence, seed)
+    for name, (low, high) in intervals.items():
+        metrics[f"test/{name}_ci_low"] = low
+        metrics[f"test/{name}_ci_high"] = high
+    metrics.update(slice_metrics(evaluator, predictions, slices))
+    return Report(metrics, table)
+
+
+def predict_scores(model: Any, X: pd.DataFrame) -> pd.DataFrame | None:
+    """Return ``predict_proba`` as a DataFrame labelled by ``classes_``, or ``None``."""
+    if not hasattr(model, "predict_proba"):
+        return None
+    probabilities = np.asarray(model.predict_proba(X))
+    labels = getattr(model, "classes_", range(probabilities.shape[1]))
+    return pd.DataFrame(probabilities, columns=list(labels))
+
+
+def slice_labels(values: pd.Series) -> np.ndarray:
+    """Return one slice label per value.
+
+    Numeric columns with more than ``MAX_CATEGORIES`` distinct values become quantile bins
+    labelled ``q<i> <low> to <high>``; other columns are used as they are.
+    """
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if not numeric or values.nunique() <= MAX_CATEGORIES:
+        return values.astype(str).to_numpy()
+    numbers = values.to_numpy(dtype=float)
+    edges = np.unique(np.nanquantile(numbers, np.linspace(0, 1, N_BINS + 1)))
+    names = [f"q{i + 1} {edges[i]:.4g} to {edges[i + 1]:.4g}" for i in range(len(edges) - 1)]
+    labels = np.array(names, dtype=object)[np.searchsorted(edges[1:-1], numbers, side="right")]
+    labels[np.isnan(numbers)] = "missing"
+    return labels
+
+
+def slice_metrics(
+    evaluator: Evaluator, predictions: Predictions, slices: pd.DataFrame
+) -> dict[str, float]:
+    """Return ``slice/<column>/<value>/<metric>`` for every value of every slice column."""
+    result: dict[str, float] = {}
+    for column in slices.columns:
+        labels = slices[column].to_numpy()
+        for value in pd.unique(labels):
+            index = np.flatnonzero(labels == value)
+            prefix = f"slice/{metric_part(column)}/{metric_part(value)}"
+            result[f"{prefix}/count"] = float(len(index))
+            for name, metric in evaluator.metrics(predictions.take(index)).items():
+                result[f"{prefix}/{name}"] = metric
+    return result
+
+
+def bootstrap_ci(
+    evaluator: Evaluator,
+    predictions: Predictions,
+    names: list[str],
+    n_resamples: int,
+    confidence: float,
+    seed: int,
+) -> dict[str, tuple[float, float]]:
+    """Percentile bootstrap intervals for ``names``; resamples are drawn with ``seed``.
+
+    Resamples where a metric is undefined are skipped; ``n_resamples=0`` disables CIs.
+    """
+    if n_resamples <= 0 or len(predictions) == 0:
+        return {}
+    rng = np.random.default_rng(seed)
+    draws = {name: np.full(n_resamples, np.nan) for name in names}
+    for i in range(n_resamples):
+        resample = rng.integers(0, len(predictions), len(predictions))
+        sample = evaluator.metrics(predictions.take(resample))
+        for name in names:
+            draws[name][i] = sample.get(name, np.nan)
+    tail = (1 - confidence) / 2 * 100
+    intervals = {}
+    for name, values in draws.items():
+        values = values[~np.isnan(values)]
+        if len(values):
+            low, high = np.percentile(values, [tail, 100 - tail])
+            intervals[name] = (float(low), float(high))
+    return intervals
+
+
+def metric_part(value: Any) -> str:
+    """Sanitise ``value`` into one segment of an MLflow-safe metric name."""
+    text = re.sub(r"[^A-Za-z0-9_.\- ]+", "_", str(value)).strip()
+    return "_" if text in ("", ".", "..") else text[:100]

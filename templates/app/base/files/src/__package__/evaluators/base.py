@@ -1,0 +1,110 @@
+"""The ``Evaluator`` contract and the ``Predictions`` it reads."""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """Truth, predictions and optional scores as aligned numpy arrays.
+
+    ``scores`` is ``None``, 1-D (score of the positive, i.e. greatest, label) or 2-D with one
+    column per entry of ``labels``. A 2-D array without labels follows the sorted labels of
+    ``y_true`` and ``y_pred`` (scikit-learn's ``classes_`` order); a DataFrame names them.
+    """
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    scores: np.ndarray | None = None
+    labels: tuple[Any, ...] | None = None
+
+    @classmethod
+    def of(cls, y_true: Any, y_pred: Any, scores: Any = None) -> "Predictions":
+        """Normalise array-likes (lists, Series, arrays, DataFrames) into ``Predictions``."""
+        y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+        if y_true.shape != y_pred.shape or y_true.ndim != 1:
+            raise ValueError(f"y_true {y_true.shape} and y_pred {y_pred.shape} must be 1-D alike")
+        labels = None
+        if isinstance(scores, pd.DataFrame):
+            labels = tuple(scores.columns)
+        if scores is not None:
+            scores = np.asarray(scores, dtype=float)
+            if scores.shape[0] != len(y_true) or scores.ndim not in (1, 2):
+                raise ValueError(f"scores {scores.shape} do not match {len(y_true)} samples")
+            if scores.ndim == 2 and labels is None:
+                labels = tuple(np.unique(np.concatenate([y_true, y_pred])))
+            if scores.ndim == 2 and len(labels) != scores.shape[1]:
+                raise ValueError(f"{scores.shape[1]} score columns for labels {labels}")
+        return cls(y_true, y_pred, scores, labels)
+
+    def __len__(self) -> int:
+        return len(self.y_true)
+
+    def take(self, index: np.ndarray) -> "Predictions":
+        """Return the samples at positions ``index`` (used for slices and resampling)."""
+        scores = None if self.scores is None else self.scores[index]
+        return Predictions(self.y_true[index], self.y_pred[index], scores, self.labels)
+
+
+class Evaluation(NamedTuple):
+    """Metrics over all samples and a per-sample table."""
+
+    metrics: dict[str, float]
+    table: pd.DataFrame
+
+
+class Evaluator(ABC):
+    """Scores predictions for one kind of task.
+
+    Contract:
+        - ``metrics(predictions)`` returns ``dict[str, float]`` and leaves out metrics that
+          are undefined for those samples (e.g. ROC AUC with one class), so it can be
+          called on any slice or resample.
+        - ``per_sample(predictions)`` returns per-sample columns (e.g. ``correct``,
+          ``residual``), one row per sample.
+        - ``headline`` names the metrics that get confidence intervals; the first ranks runs.
+        - ``evaluate(y_true, y_pred, scores=None, metadata=None)`` returns an ``Evaluation``;
+          ``scores`` may be 1-D or 2-D, ``metadata`` is copied into the table.
+    """
+
+    headline: tuple[str, ...] = ()
+    lower_is_better: frozenset[str] = frozenset()
+
+    @abstractmethod
+    def metrics(self, predictions: Predictions) -> dict[str, float]:
+        """Return the defined metrics for these predictions."""
+
+    @abstractmethod
+    def per_sample(self, predictions: Predictions) -> dict[str, np.ndarray]:
+        """Return per-sample columns such as ``correct`` or ``residual``."""
+
+    def evaluate(
+        self,
+        y_true: Any,
+        y_pred: Any,
+        scores: Any = None,
+        metadata: pd.DataFrame | None = None,
+    ) -> Evaluation:
+        """Compute the metrics and the per-sample table for one set of predictions."""
+        predictions = Predictions.of(y_true, y_pred, scores)
+        return Evaluation(self.metrics(predictions), self.table(predictions, metadata))
+
+    def table(self, predictions: Predictions, metadata: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Return truth, prediction, scores, per-sample columns, then the metadata columns."""
+        columns: dict[str, Any] = {"truth": predictions.y_true, "prediction": predictions.y_pred}
+        if predictions.scores is not None and predictions.scores.ndim == 1:
+            columns["score"] = predictions.scores
+        elif predictions.scores is not None:
+            for j, label in enumerate(predictions.labels or ()):
+                columns[f"score_{label}"] = predictions.scores[:, j]
+        columns.update(self.per_sample(predictions))
+        table = pd.DataFrame(columns)
+        if metadata is not None:
+            if len(metadata) != len(table):
+                raise ValueError(f"metadata has {len(metadata)} rows for {len(table)} samples")
+            table = pd.concat([table, metadata.reset_index(drop=True)], axis=1)
+        return table

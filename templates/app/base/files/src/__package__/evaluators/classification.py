@@ -1,0 +1,33 @@
+"""Classification metrics: accuracy, macro F1 and (given scores) ROC AUC."""
+
+import numpy as np
+
+from <%- packageName %>.evaluators import metrics
+from <%- packageName %>.evaluators.base import Evaluator, Predictions
+from <%- packageName %>.registry import EVALUATORS
+
+
+@EVALUATORS.register("classification")
+class ClassificationEvaluator(Evaluator):
+    """Binary and multi-class labels; ROC AUC is one-vs-rest macro for more than two labels."""
+
+    headline = ("accuracy", "f1_macro", "roc_auc")
+
+    def metrics(self, predictions: Predictions) -> dict[str, float]:
+        """Return accuracy, f1_macro and, when scores are given and defined, roc_auc."""
+        if len(predictions) == 0:
+            return {}
+        y_true, y_pred = predictions.y_true, predictions.y_pred
+        result = {
+            "accuracy": metrics.accuracy(y_true, y_pred),
+            "f1_macro": metrics.f1_macro(y_true, y_pred),
+        }
+        if predictions.scores is not None:
+            auc = metrics.roc_auc(y_true, predictions.scores, predictions.labels)
+            if auc is not None:
+                result["roc_auc"] = auc
+        return result
+
+    def per_sample(self, predictions: Predictions) -> dict[str, np.ndarray]:
+        """Return ``correct``: 1 where the prediction equals the truth, else 0."""
+        return {"correct": (predictions.y_true == predictions.y_pred).astype(int)}

@@ -1,0 +1,111 @@
+"""What every run records so it can be audited and reproduced, whatever the tracker.
+
+Params: the resolved config, flattened (``model.params.C``). Tags: ``dataset.*`` (name,
+version, SHA-256 ``fingerprint``), ``seed``, ``git.commit``, ``git.dirty``
+(``true``/``false``/``unknown``), ``python.version``, ``platform``, ``environment.sha256``.
+Artifacts: ``config.yaml``, ``environment/packages.txt`` plus any lock or requirements file
+at the project root, and ``git.diff`` when the work tree is dirty.
+"""
+
+import functools
+import hashlib
+import platform
+import subprocess
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from <%- packageName %>.config import ExperimentConfig, flatten
+from <%- packageName %>.datasets.base import Dataset, Split
+from <%- packageName %>.paths import project_root
+from <%- packageName %>.trackers.base import Run
+
+CONFIG_ARTIFACT = "config.yaml"
+PACKAGES_ARTIFACT = "environment/packages.txt"
+DIFF_ARTIFACT = "git.diff"
+LOCK_PATTERNS = ("uv.lock", "poetry.lock", "environment.yml", "requirements*.txt")
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class GitState:
+    """Commit and dirty flag of the project's work tree (``unknown`` outside git)."""
+
+    commit: str = UNKNOWN
+    dirty: str = UNKNOWN
+    diff: str = ""
+
+
+def record_run_context(run: Run, config: ExperimentConfig, dataset: Dataset) -> None:
+    """Log the params, tags and artifacts listed in the module docstring."""
+    root = project_root()
+    packages = installed_packages()
+    git = git_state(root)
+    run.log_params(flatten(config.to_dict()))
+    run.set_tags(
+        {
+            "dataset.name": dataset.name,
+            "dataset.version": dataset.version,
+            "dataset.fingerprint": dataset.fingerprint(),
+            "seed": config.seed,
+            "git.commit": git.commit,
+            "git.dirty": git.dirty,
+            "python.version": platform.python_version(),
+            "platform": platform.platform(),
+            "environment.sha256": sha256_text(packages),
+        }
+    )
+    run.log_artifact(CONFIG_ARTIFACT, config.to_yaml())
+    run.log_artifact(PACKAGES_ARTIFACT, packages)
+    for path in lock_files(root):
+        run.log_artifact(f"environment/{path.name}", path.read_bytes())
+    if git.dirty == "true":
+        run.log_artifact(DIFF_ARTIFACT, git.diff)
+
+
+def log_data_inputs(run: Run, dataset: Dataset, split: Split) -> None:
+    """Log the train and test parts as tracker inputs, each with its own digest."""
+    source = str(getattr(dataset, "path", "")) or None
+    parts = {"training": (split.X_train, split.y_train), "testing": (split.X_test, split.y_test)}
+    for context, (X, y) in parts.items():
+        frame = pd.concat([X, y], axis=1)
+        digest = sha256_text(frame.to_csv())[:12]
+        run.log_input(frame, name=dataset.name, context=context, digest=digest, source=source)
+
+
+def git_state(root: Path) -> GitState:
+    """Return the commit, dirty flag and ``status`` + ``diff HEAD`` text of ``root``."""
+    try:
+        commit = _git(root, "rev-parse", "HEAD").strip()
+        status = _git(root, "status", "--porcelain")
+        diff = _git(root, "diff", "HEAD") if status else ""
+    except (OSError, subprocess.SubprocessError):  # git missing, not a repo, no commit yet
+        return GitState()
+    text = f"# git status --porcelain\n{status}\n# git diff HEAD\n{diff}"
+    return GitState(commit, "true" if status.strip() else "false", text)
+
+
+@functools.cache
+def installed_packages() -> str:
+    """Return the installed distributions as sorted ``name==version`` lines (read once)."""
+    lines = {f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions()}
+    return "\n".join(sorted(lines, key=str.lower)) + "\n"
+
+
+def lock_files(root: Path) -> list[Path]:
+    """Return the lock and requirements files present at ``root``."""
+    return sorted({path for pattern in LOCK_PATTERNS for path in root.glob(pattern)})
+
+
+def sha256_text(text: str) -> str:
+    """Return the SHA-256 hex digest of UTF-8 ``text``."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _git(root: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True, timeout=10
+    )
+    return result.stdout

@@ -1,0 +1,106 @@
+"""The ``Tracker`` contract: runs that are logged to, then read back."""
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A run as read back from a tracker; params and tags are strings."""
+
+    run_id: str
+    experiment: str
+    status: str
+    start_time: float
+    params: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class Run(ABC):
+    """An open run; every method writes through to the tracker immediately."""
+
+    run_id: str
+
+    @abstractmethod
+    def log_params(self, params: Mapping[str, Any]) -> None:
+        """Record parameters (stored as strings)."""
+
+    @abstractmethod
+    def log_metrics(self, metrics: Mapping[str, float]) -> None:
+        """Record numeric metrics."""
+
+    @abstractmethod
+    def set_tags(self, tags: Mapping[str, Any]) -> None:
+        """Record tags (stored as strings)."""
+
+    @abstractmethod
+    def log_artifact(self, name: str, content: str | bytes) -> None:
+        """Store ``content`` as the artifact file ``name`` (may contain ``/``)."""
+
+    def log_input(
+        self, frame: Any, *, name: str, context: str, digest: str, source: str | None
+    ) -> None:
+        """Record a data input; the default stores it as ``input.<context>.*`` tags."""
+        self.set_tags(
+            {
+                f"input.{context}.name": name,
+                f"input.{context}.digest": digest,
+                f"input.{context}.rows": len(frame),
+                f"input.{context}.source": source or "in-memory",
+            }
+        )
+
+
+class Tracker(ABC):
+    """Where runs are recorded and read back.
+
+    Contract:
+        - ``with tracker.start_run(experiment) as run:`` opens a run (``run.run_id``) that
+          logs params, metrics, tags and artifacts. A tracker that cannot record (missing
+          package, unreachable server, no credentials) raises ``TrackerError`` at start and
+          leaves nothing behind. If the body raises, the run ends ``FAILED``; else ``FINISHED``.
+        - ``get_run(run_id)`` returns a ``RunRecord``; ``read_artifact(run_id, name)`` its bytes.
+        - ``search_runs(experiment)`` returns the experiment's ``RunRecord``s, newest first.
+        - ``ui_hint()`` tells a person how to browse the runs.
+    """
+
+    @contextmanager
+    def start_run(
+        self, experiment: str, run_name: str | None = None, tags: Mapping[str, Any] | None = None
+    ) -> Iterator[Run]:
+        """Open a run, yield it, and close it as ``FINISHED`` or ``FAILED``."""
+        run = self._open_run(experiment, run_name, dict(tags or {}))
+        try:
+            yield run
+        except BaseException:
+            self._close_run(run, "FAILED")
+            raise
+        self._close_run(run, "FINISHED")
+
+    @abstractmethod
+    def _open_run(self, experiment: str, run_name: str | None, tags: dict[str, Any]) -> Run:
+        """Create the run or raise ``TrackerError`` without creating anything."""
+
+    @abstractmethod
+    def _close_run(self, run: Run, status: str) -> None:
+        """Mark the run ``FINISHED`` or ``FAILED``."""
+
+    @abstractmethod
+    def get_run(self, run_id: str) -> RunRecord:
+        """Return a logged run; unknown ids raise ``TrackerError``."""
+
+    @abstractmethod
+    def read_artifact(self, run_id: str, name: str) -> bytes:
+        """Return the bytes of an artifact; missing ones raise ``TrackerError``."""
+
+    @abstractmethod
+    def search_runs(self, experiment: str) -> list[RunRecord]:
+        """Return the runs of ``experiment``, newest first (empty if it does not exist)."""
+
+    @abstractmethod
+    def ui_hint(self) -> str:
+        """Return a one-line instruction for browsing the runs."""

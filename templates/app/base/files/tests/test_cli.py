@@ -1,0 +1,89 @@
+"""The command line: outputs, exit codes and one-line errors."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from <%- packageName %>.cli import main
+from <%- packageName %>.registry import TRACKERS
+from mocks import MockTracker
+
+LOCAL = ["--config", "configs/local.yaml"]
+
+
+@pytest.fixture(autouse=True)
+def local_config(project):
+    (project / "configs/local.yaml").write_text(
+        "extends: experiment.yaml\ntracker: {name: local}\n"
+        "evaluator: {bootstrap: {n_resamples: 50}}\n"
+    )
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_run_prints_id_and_headline_metrics(capsys):
+    code, out, err = run_cli(capsys, "run", *LOCAL)
+    assert code == 0 and err == ""
+    assert out.startswith("run ") and "test/accuracy" in out and "CI" in out
+
+
+def test_compare_ranks_runs(capsys):
+    run_cli(capsys, "run", *LOCAL, "--set", "model.params.C=0.01")
+    run_cli(capsys, "run", *LOCAL)
+    code, out, _ = run_cli(capsys, "compare", *LOCAL)
+    header, best, worst = out.splitlines()
+    assert code == 0 and "test/accuracy" in header
+    assert float(best.split()[-4]) >= float(worst.split()[-4])
+
+
+def test_reproduce_reports_match(capsys):
+    _, out, _ = run_cli(capsys, "run", *LOCAL)
+    run_id = out.split()[1]
+    code, out, err = run_cli(capsys, "reproduce", run_id, *LOCAL)
+    assert code == 0 and "metrics match" in out and err == ""
+
+
+def test_ui_points_at_the_runs_folder(capsys, project):
+    code, out, _ = run_cli(capsys, "ui", *LOCAL)
+    assert code == 0 and str(project / "runs") in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", *LOCAL, "--set", "model.name=nope"], "error: unknown model 'nope'; known: "),
+        (["run", *LOCAL, "--set", "model.params.bogus=1"], "error: model 'logistic_regression'"),
+        (["run", "--config", "configs/absent.yaml"], "error: config file not found"),
+        (["run", *LOCAL, "--set", "seed"], "error: bad --set 'seed'"),
+        (["reproduce", "f" * 32, *LOCAL], "error: no run ffffffff"),
+    ],
+)
+def test_setup_errors_are_one_line_with_status_2(capsys, argv, message):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith(message) and err.count("\n") == 1
+
+
+def test_tracker_failing_at_start_is_one_line(capsys, registries):
+    TRACKERS.register("refusing")(lambda: MockTracker(fail_on_start=True))
+    code, _, err = run_cli(capsys, "run", *LOCAL, "--set", "tracker.name=refusing")
+    assert code == 2 and err == "error: mock tracker: no credentials\n"
+
+
+def test_module_entry_point_has_no_traceback(project):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "<%- packageName %>", "run", *LOCAL, "--set", "model.name=nope"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: unknown model") and result.stderr.count("\n") == 1

@@ -1,0 +1,193 @@
+"""Evaluation with hand-computed expected values."""
+
+import posixpath
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn import metrics as skm
+
+from <%- packageName %>.evaluation import (
+    bootstrap_ci,
+    evaluate_model,
+    metric_part,
+    slice_labels,
+    slice_metrics,
+)
+from <%- packageName %>.evaluators.base import Predictions
+from <%- packageName %>.evaluators.classification import ClassificationEvaluator
+from <%- packageName %>.evaluators.regression import RegressionEvaluator
+from mocks import MockDataset, MockModel
+
+CLASSIFY = ClassificationEvaluator()
+REGRESS = RegressionEvaluator()
+
+# Binary example: class 0 has F1 2/3 (P=1, R=1/2), class 1 has F1 4/5 (P=2/3, R=1);
+# both positives score above both negatives, so ROC AUC is 1.
+Y_TRUE, Y_PRED, SCORES = [0, 0, 1, 1], [0, 1, 1, 1], [0.1, 0.6, 0.7, 0.9]
+
+
+def test_binary_classification_metrics():
+    metrics = CLASSIFY.evaluate(Y_TRUE, Y_PRED, SCORES).metrics
+    assert metrics == pytest.approx({"accuracy": 0.75, "f1_macro": 11 / 15, "roc_auc": 1.0})
+
+
+def test_two_column_scores_equal_positive_class_scores():
+    two_columns = pd.DataFrame({0: 1 - np.array(SCORES), 1: SCORES})
+    assert CLASSIFY.evaluate(Y_TRUE, Y_PRED, two_columns).metrics["roc_auc"] == 1.0
+
+
+def test_roc_auc_counts_ties_as_half():
+    # positives 0.5, 0.9 vs negatives 0.1, 0.5: pairs 1 + 0.5 + 1 + 1 = 3.5 of 4
+    metrics = CLASSIFY.evaluate([0, 1, 0, 1], [0, 1, 0, 1], [0.1, 0.5, 0.5, 0.9]).metrics
+    assert metrics["roc_auc"] == 0.875
+
+
+def test_multiclass_metrics():
+    scores = np.array([[0.8, 0.1, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5], [0.1, 0.6, 0.3]])
+    y_true, y_pred = [0, 1, 2, 2], [0, 1, 2, 1]
+    metrics = CLASSIFY.evaluate(y_true, y_pred, scores).metrics
+    # one-vs-rest AUCs: class 0 -> 1, class 1 -> 2/3, class 2 -> 3.5/4
+    assert metrics["roc_auc"] == pytest.approx((1 + 2 / 3 + 0.875) / 3)
+    # per-class F1: 1, 2/3, 2/3
+    assert metrics["f1_macro"] == pytest.approx(7 / 9)
+    assert metrics["accuracy"] == 0.75
+    assert metrics["roc_auc"] == pytest.approx(skm.roc_auc_score(y_true, scores, multi_class="ovr"))
+
+
+def test_metrics_agree_with_scikit_learn_on_random_data():
+    rng = np.random.default_rng(0)
+    y_true, scores = rng.integers(0, 2, 300), rng.random(300)
+    y_pred = (scores + rng.normal(0, 0.3, 300) > 0.5).astype(int)
+    metrics = CLASSIFY.evaluate(y_true, y_pred, scores).metrics
+    assert metrics["f1_macro"] == pytest.approx(skm.f1_score(y_true, y_pred, average="macro"))
+    assert metrics["roc_auc"] == pytest.approx(skm.roc_auc_score(y_true, scores))
+    truth, guess = rng.normal(size=50), rng.normal(size=50)
+    regression = REGRESS.evaluate(truth, guess).metrics
+    assert regression["rmse"] == pytest.approx(np.sqrt(skm.mean_squared_error(truth, guess)))
+    assert regression["r2"] == pytest.approx(skm.r2_score(truth, guess))
+
+
+def test_regression_metrics_and_table():
+    result = REGRESS.evaluate([1, 2, 3], [1, 2, 5])
+    # errors 0, 0, -2: MSE 4/3; R2 = 1 - 4 / 2
+    assert result.metrics == pytest.approx({"rmse": np.sqrt(4 / 3), "mae": 2 / 3, "r2": -1.0})
+    assert result.table["residual"].tolist() == [0, 0, -2]
+
+
+def test_undefined_metrics_are_left_out():
+    assert "roc_auc" not in CLASSIFY.evaluate([1, 1], [1, 0], [0.9, 0.2]).metrics
+    assert "roc_auc" not in CLASSIFY.evaluate(Y_TRUE, Y_PRED).metrics
+    assert "r2" not in REGRESS.evaluate([2, 2], [1, 3]).metrics
+
+
+def test_table_columns_and_metadata():
+    table = CLASSIFY.evaluate(Y_TRUE, Y_PRED, SCORES, pd.DataFrame({"g": list("aabb")})).table
+    assert list(table.columns) == ["truth", "prediction", "score", "correct", "g"]
+    assert table["correct"].tolist() == [1, 0, 1, 1]
+
+
+def test_slice_metrics_by_hand():
+    predictions = Predictions.of(Y_TRUE, Y_PRED, SCORES)
+    result = slice_metrics(CLASSIFY, predictions, pd.DataFrame({"group": list("aabb")}))
+    # slice a: truth 0,0 vs 0,1 -> accuracy 1/2, F1 (2/3 + 0) / 2; slice b: all correct
+    assert result == pytest.approx(
+        {
+            "slice/group/a/count": 2.0,
+            "slice/group/a/accuracy": 0.5,
+            "slice/group/a/f1_macro": 1 / 3,
+            "slice/group/b/count": 2.0,
+            "slice/group/b/accuracy": 1.0,
+            "slice/group/b/f1_macro": 1.0,
+        }
+    )
+
+
+def test_numeric_columns_with_many_values_are_quantile_binned():
+    labels = slice_labels(pd.Series(np.arange(1, 13)))
+    # quartile edges of 1..12: 1, 3.75, 6.5, 9.25, 12
+    assert list(labels[[0, 2, 3, 5, 6, 9, 11]]) == [
+        "q1 1 to 3.75",
+        "q1 1 to 3.75",
+        "q2 3.75 to 6.5",
+        "q2 3.75 to 6.5",
+        "q3 6.5 to 9.25",
+        "q4 9.25 to 12",
+        "q4 9.25 to 12",
+    ]
+    assert list(slice_labels(pd.Series([1, 2, 1]))) == ["1", "2", "1"]
+    assert list(slice_labels(pd.Series(["x", "y"]))) == ["x", "y"]
+
+
+def test_bootstrap_ci_two_samples_by_hand():
+    # One right, one wrong: resampled accuracy is 0, 1/2 or 1 with probability 1/4, 1/2, 1/4,
+    # so the 2.5th and 97.5th percentiles are 0 and 1.
+    predictions = Predictions.of([0, 1], [0, 0])
+    ci = bootstrap_ci(CLASSIFY, predictions, ["accuracy"], 2000, 0.95, seed=0)
+    assert ci == {"accuracy": (0.0, 1.0)}
+
+
+def test_bootstrap_ci_properties():
+    rng = np.random.default_rng(1)
+    truth = rng.integers(0, 2, 200)
+    guess = np.where(rng.random(200) < 0.8, truth, 1 - truth)
+    predictions = Predictions.of(truth, guess)
+    point = CLASSIFY.metrics(predictions)["accuracy"]
+    low, high = bootstrap_ci(CLASSIFY, predictions, ["accuracy"], 500, 0.95, seed=3)["accuracy"]
+    assert low < point < high and high - low < 0.2
+    assert bootstrap_ci(CLASSIFY, predictions, ["accuracy"], 500, 0.95, seed=3)["accuracy"] == (
+        low,
+        high,
+    )
+    narrow = bootstrap_ci(CLASSIFY, predictions, ["accuracy"], 500, 0.5, seed=3)["accuracy"]
+    assert low <= narrow[0] <= narrow[1] <= high
+    # constant absolute error 2: every resample has MAE 2
+    constant = Predictions.of([1.0, 5.0, 3.0], [3.0, 3.0, 5.0])
+    assert bootstrap_ci(REGRESS, constant, ["mae"], 100, 0.95, seed=0) == {"mae": (2.0, 2.0)}
+    assert bootstrap_ci(CLASSIFY, predictions, ["accuracy"], 0, 0.95, seed=0) == {}
+
+
+def test_report_names_are_mlflow_safe_and_table_is_complete():
+    X, y = MockDataset(n_rows=40).load()
+    X = X.assign(**{"weird=col/": X["x"]})
+    model = MockModel().fit(X, y)
+    report = evaluate_model(
+        CLASSIFY, model, X, y, slice_by=["group", "weird=col/"], n_resamples=20, seed=0
+    )
+    assert {"test/accuracy", "test/accuracy_ci_low", "test/accuracy_ci_high"} <= set(report.metrics)
+    assert "slice/group/0/accuracy" in report.metrics
+    assert "slice/weird_col_/q1 0 to 9.75/accuracy" in report.metrics
+    for name in report.metrics:
+        assert re.fullmatch(r"[A-Za-z0-9_./\- ]+", name), name
+        assert posixpath.normpath(name) == name, name
+    assert list(report.table.columns) == [
+        "id",
+        "truth",
+        "prediction",
+        "score_0",
+        "score_1",
+        "correct",
+        "group",
+        "weird=col/",
+    ]
+
+
+def test_report_without_slices_or_scores():
+    X, y = MockDataset(n_rows=8).load()
+
+    class MeanModel:
+        def predict(self, X):
+            return np.full(len(X), 0.5)
+
+    report = evaluate_model(REGRESS, MeanModel(), X, y.astype(float), n_resamples=10)
+    assert list(report.table.columns) == ["id", "truth", "prediction", "residual", "abs_error"]
+    assert report.metrics["test/mae"] == 0.5
+    assert not any(name.startswith("slice/") for name in report.metrics)
+
+
+@pytest.mark.parametrize(
+    ("raw", "part"), [("a=b", "a_b"), ("x/y:z", "x_y_z"), ("", "_"), ("..", "_"), (" q1 ", "q1")]
+)
+def test_metric_part(raw, part):
+    assert metric_part(raw) == part

@@ -1,0 +1,201 @@
+"""MLflow tracker: an embedded SQLite store by default, any MLflow server when configured.
+
+The tracking URI is, in order: the ``tracking_uri`` parameter, ``MLFLOW_TRACKING_URI``
+(used unchanged, so a team server needs no code change), else
+``sqlite:///<project root>/mlflow.db``. Experiments created in a SQLite store keep their
+artifacts in ``mlartifacts/`` beside the database file; a server decides for itself.
+``mlflow`` is imported only when a run is opened or read.
+"""
+
+import logging
+import os
+import re
+import shlex
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from <%- packageName %>.errors import TrackerError
+from <%- packageName %>.paths import project_root
+from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.trackers.base import Run, RunRecord, Tracker
+
+_BATCH = 100  # MLflow accepts at most 100 params (1000 metrics) per log_batch call
+
+
+class MlflowRun(Run):
+    """An open MLflow run, written through ``MlflowClient``."""
+
+    def __init__(self, client: Any, run_id: str) -> None:
+        self.client = client
+        self.run_id = run_id
+
+    def log_params(self, params: Mapping[str, Any]) -> None:
+        """Record parameters as strings."""
+        from mlflow.entities import Param
+
+        for chunk in _chunks([Param(key, str(value)) for key, value in params.items()]):
+            self.client.log_batch(self.run_id, params=chunk)
+
+    def log_metrics(self, metrics: Mapping[str, float]) -> None:
+        """Record metrics at step 0."""
+        from mlflow.entities import Metric
+
+        now = int(time.time() * 1000)
+        entries = [Metric(key, float(value), now, 0) for key, value in metrics.items()]
+        for chunk in _chunks(entries):
+            self.client.log_batch(self.run_id, metrics=chunk)
+
+    def set_tags(self, tags: Mapping[str, Any]) -> None:
+        """Record tags; ``git.commit`` is mirrored to ``mlflow.source.git.commit`` for the UI."""
+        from mlflow.entities import RunTag
+
+        tags = dict(tags)
+        if "git.commit" in tags:
+            tags["mlflow.source.git.commit"] = tags["git.commit"]
+        for chunk in _chunks([RunTag(key, str(value)) for key, value in tags.items()]):
+            self.client.log_batch(self.run_id, tags=chunk)
+
+    def log_artifact(self, name: str, content: str | bytes) -> None:
+        """Upload ``content`` as the artifact ``name``."""
+        with tempfile.TemporaryDirectory() as scratch:
+            path = Path(scratch) / Path(name).name
+            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            folder = str(Path(name).parent.as_posix())
+            self.client.log_artifact(self.run_id, str(path), None if folder == "." else folder)
+
+    def log_input(
+        self, frame: Any, *, name: str, context: str, digest: str, source: str | None
+    ) -> None:
+        """Log an MLflow dataset input (``mlflow.data.from_pandas``) with its context."""
+        import mlflow.data
+        from mlflow.entities import Dataset, DatasetInput, InputTag
+
+        with warnings.catch_warnings():  # schema-inference hints are noise here
+            warnings.simplefilter("ignore")
+            dataset = mlflow.data.from_pandas(frame, source=source, name=name, digest=digest)
+            entity = Dataset(**dataset.to_dict())
+        tag = InputTag("mlflow.data.context", context)
+        self.client.log_inputs(self.run_id, [DatasetInput(entity, [tag])])
+
+
+@TRACKERS.register("mlflow")
+class MlflowTracker(Tracker):
+    """Runs in an MLflow tracking store (see the module docstring for the URI order)."""
+
+    requires = ("mlflow",)
+
+    def __init__(self, tracking_uri: str | None = None) -> None:
+        self.tracking_uri = (
+            tracking_uri
+            or os.environ.get("MLFLOW_TRACKING_URI")
+            or f"sqlite:///{(project_root() / 'mlflow.db').as_posix()}"
+        )
+        self.artifact_root = _sqlite_artifact_root(self.tracking_uri)
+
+    def _client(self) -> Any:
+        try:
+            from mlflow import MlflowClient
+        except ImportError:
+            raise TrackerError(
+                "the mlflow tracker needs the mlflow package: pip install mlflow"
+                " (or select tracker: local)"
+            ) from None
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        return MlflowClient(tracking_uri=self.tracking_uri)
+
+    def _open_run(self, experiment: str, run_name: str | None, tags: dict[str, Any]) -> Run:
+        client = self._client()
+        try:
+            found = client.get_experiment_by_name(experiment)
+            if found is not None:
+                experiment_id = found.experiment_id
+            else:
+                location = None
+                if self.artifact_root is not None:
+                    folder = re.sub(r"[^A-Za-z0-9_.-]+", "_", experiment)
+                    location = (self.artifact_root / folder).as_uri()
+                experiment_id = client.create_experiment(experiment, artifact_location=location)
+            tags = {key: str(value) for key, value in tags.items()}
+            run = client.create_run(experiment_id, tags=tags, run_name=run_name)
+        except Exception as exc:
+            message = f"cannot start an MLflow run at {self.tracking_uri}: {exc}"
+            raise TrackerError(message) from None
+        return MlflowRun(client, run.info.run_id)
+
+    def _close_run(self, run: Run, status: str) -> None:
+        assert isinstance(run, MlflowRun)
+        run.client.set_terminated(run.run_id, status=status)
+
+    def get_run(self, run_id: str) -> RunRecord:
+        """Return a run from the store."""
+        client = self._client()
+        try:
+            run = client.get_run(run_id)
+        except Exception as exc:
+            raise TrackerError(f"no MLflow run {run_id} at {self.tracking_uri}: {exc}") from None
+        return _to_record(run, client.get_experiment(run.info.experiment_id).name)
+
+    def read_artifact(self, run_id: str, name: str) -> bytes:
+        """Download one artifact and return its bytes."""
+        client = self._client()
+        with tempfile.TemporaryDirectory() as scratch:
+            try:
+                path = client.download_artifacts(run_id, name, dst_path=scratch)
+            except Exception as exc:
+                raise TrackerError(f"run {run_id} has no artifact {name!r}: {exc}") from None
+            return Path(path).read_bytes()
+
+    def search_runs(self, experiment: str) -> list[RunRecord]:
+        """Return the runs of ``experiment``, newest first."""
+        client = self._client()
+        found = client.get_experiment_by_name(experiment)
+        if found is None:
+            return []
+        return [_to_record(run, experiment) for run in _all_runs(client, found.experiment_id)]
+
+    def ui_hint(self) -> str:
+        """Return the command (or address) that opens the MLflow UI for this store."""
+        if self.tracking_uri.startswith(("http://", "https://")):
+            return f"open {self.tracking_uri} in a browser"
+        return f"mlflow ui --backend-store-uri {shlex.quote(self.tracking_uri)}"
+
+
+def _sqlite_artifact_root(uri: str) -> Path | None:
+    """Return ``mlartifacts/`` beside a SQLite store file (MLflow would use ``./mlruns``)."""
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix) or uri[len(prefix) :] in ("", ":memory:"):
+        return None
+    return Path(uri[len(prefix) :]).resolve().parent / "mlartifacts"
+
+
+def _all_runs(client: Any, experiment_id: str) -> Iterator[Any]:
+    token = None
+    while True:
+        page = client.search_runs(
+            [experiment_id], order_by=["attributes.start_time DESC"], page_token=token
+        )
+        yield from page
+        token = page.token
+        if not token:
+            return
+
+
+def _to_record(run: Any, experiment: str) -> RunRecord:
+    return RunRecord(
+        run_id=run.info.run_id,
+        experiment=experiment,
+        status=run.info.status,
+        start_time=run.info.start_time / 1000,
+        params=dict(run.data.params),
+        metrics=dict(run.data.metrics),
+        tags=dict(run.data.tags),
+    )
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), _BATCH):
+        yield items[start : start + _BATCH]

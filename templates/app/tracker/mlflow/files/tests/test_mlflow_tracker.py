@@ -1,0 +1,120 @@
+"""The MLflow tracker against a real SQLite store, read back through MlflowClient."""
+
+import hashlib
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("mlflow")
+
+from mlflow import MlflowClient
+
+from conftest import example_data_file, fast_config
+from <%- packageName %>.cli import main
+from <%- packageName %>.errors import TrackerError
+from <%- packageName %>.experiment import run_experiment
+from <%- packageName %>.trackers.mlflow_tracker import MlflowTracker
+
+
+@pytest.fixture
+def store_uri(store_root) -> str:
+    """The session's shared SQLite store: creating its tables takes about a second."""
+    return f"sqlite:///{(store_root / 'mlflow.db').as_posix()}"
+
+
+def git(project, *args):
+    subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, text=True)
+
+
+def test_run_is_fully_recorded(project, store_uri):
+    git(project, "init", "-q")
+    (project / ".gitignore").write_text("data/\n")
+    git(project, "add", "-A")
+    git(project, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init")
+    (project / "notes.txt").write_text("uncommitted\n")
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+    config = fast_config("experiment.yaml", "tracker.name=mlflow")
+    run_id = run_experiment(config, tracker=MlflowTracker(tracking_uri=store_uri)).run_id
+
+    client = MlflowClient(tracking_uri=store_uri)
+    run = client.get_run(run_id)
+    assert run.info.status == "FINISHED"
+    assert client.get_experiment(run.info.experiment_id).name == "<%- distName %>"
+
+    params, metrics, tags = run.data.params, run.data.metrics, run.data.tags
+    assert params["model.name"] == "logistic_regression" and params["model.params.C"] == "1.0"
+    assert params["dataset.params.path"] == config.dataset.params["path"]
+    assert {"test/accuracy", "test/accuracy_ci_low", "test/accuracy_ci_high"} <= set(metrics)
+    assert metrics["test/roc_auc_ci_low"] <= metrics["test/roc_auc"] <= 1.0
+    assert any(k.startswith("slice/mean radius/q1 ") and k.endswith("/accuracy") for k in metrics)
+    assert {"time/fit_seconds", "time/run_seconds"} <= set(metrics)
+
+    data_bytes = example_data_file().read_bytes()
+    assert tags["dataset.fingerprint"] == hashlib.sha256(data_bytes).hexdigest()
+    assert tags["git.commit"] == head == tags["mlflow.source.git.commit"]
+    assert tags["git.dirty"] == "true"
+    assert tags["seed"] == "42" and tags["python.version"].startswith("3.")
+
+    names = {artifact.path for artifact in client.list_artifacts(run_id)}
+    assert {"predictions.csv", "config.yaml", "git.diff", "environment"} <= names
+    environment = {artifact.path for artifact in client.list_artifacts(run_id, "environment")}
+    assert "environment/packages.txt" in environment
+    tracker = MlflowTracker(tracking_uri=store_uri)
+    assert tracker.read_artifact(run_id, "predictions.csv").startswith(b"id,truth,prediction")
+    assert b"notes.txt" in tracker.read_artifact(run_id, "git.diff")
+
+    inputs = {
+        tag.value: entry.dataset
+        for entry in run.inputs.dataset_inputs
+        for tag in entry.tags
+        if tag.key == "mlflow.data.context"
+    }
+    assert set(inputs) == {"training", "testing"}
+    assert inputs["testing"].name == "breast_cancer" and len(inputs["testing"].digest) == 12
+
+
+def test_default_env_and_explicit_uris(project, monkeypatch):
+    assert MlflowTracker().tracking_uri == f"sqlite:///{(project / 'mlflow.db').as_posix()}"
+    assert MlflowTracker().artifact_root == project / "mlartifacts"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://mlflow.team.internal:5000")
+    tracker = MlflowTracker()
+    assert tracker.tracking_uri == "http://mlflow.team.internal:5000"
+    assert tracker.artifact_root is None
+    assert tracker.ui_hint() == "open http://mlflow.team.internal:5000 in a browser"
+    assert MlflowTracker("sqlite:///x.db").tracking_uri == "sqlite:///x.db"
+
+
+def test_unreachable_server_fails_at_start(monkeypatch):
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "2")
+    tracker = MlflowTracker(tracking_uri="http://127.0.0.1:9")
+    expected = r"cannot start an MLflow run at http://127\.0\.0\.1:9"
+    with pytest.raises(TrackerError, match=expected), tracker.start_run("never"):
+        pytest.fail("the body must not run")
+
+
+def test_missing_package_is_a_tracker_error(monkeypatch, store_uri):
+    monkeypatch.setitem(sys.modules, "mlflow", None)
+    with pytest.raises(TrackerError, match="needs the mlflow package"):
+        MlflowTracker(tracking_uri=store_uri).search_runs("any")
+
+
+def test_cli_uses_mlflow_tracking_uri_unchanged(capsys, monkeypatch, project, store_uri):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", store_uri)
+    overrides = ["--set", "evaluator.bootstrap.n_resamples=50", "--set", "experiment=cli"]
+    assert main(["run", *overrides]) == 0
+    out = capsys.readouterr().out
+    assert "tracker mlflow" in out
+    run_id = out.split()[1]
+
+    assert main(["reproduce", run_id]) == 0
+    assert "metrics match" in capsys.readouterr().out
+    assert main(["compare", "--experiment", "cli"]) == 0
+    assert run_id in capsys.readouterr().out
+    assert main(["ui"]) == 0
+    assert capsys.readouterr().out.strip() == f"mlflow ui --backend-store-uri {store_uri}"
+    assert not (project / "mlflow.db").exists()

@@ -1,0 +1,87 @@
+/**
+ * End-to-end harness: generate a project with the built `mlexp` bin (its own install step creates
+ * the environment with the chosen tool), then run commands inside that environment.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa, type Options } from 'execa';
+import { CLI, tmpFolder } from '../helpers.js';
+
+export interface Generated {
+  root: string;
+  packageName: string;
+  envTool: string;
+}
+
+/** The environment the tests run generated projects in: no tracker settings leak in. */
+export function projectEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
+  return {
+    MLFLOW_TRACKING_URI: undefined,
+    MLFLOW_EXPERIMENT_NAME: undefined,
+    WANDB_MODE: 'offline',
+    WANDB_SILENT: 'true',
+    POETRY_VIRTUALENVS_IN_PROJECT: 'true',
+    UV_PYTHON_DOWNLOADS: 'never',
+    PYTHONDONTWRITEBYTECODE: '1',
+    ...extra,
+  };
+}
+
+/** Generate `name` with `--yes --python 3.11` and the given options; install unless told not to. */
+export async function generate(name: string, options: Record<string, string>, install = true): Promise<Generated> {
+  const cwd = tmpFolder('mlexp-e2e-');
+  const flags = Object.entries(options).flatMap(([flag, value]) => [`--${flag}`, value]);
+  const args = [CLI, name, '--yes', '--python', '3.11', ...flags, ...(install ? [] : ['--skip-install'])];
+  const result = await execa('node', args, { cwd, reject: false, stdin: 'ignore', env: projectEnv(), all: true });
+  if (result.exitCode !== 0) throw new Error(`mlexp ${args.slice(1).join(' ')} failed:\n${result.all}`);
+  const root = path.join(cwd, name);
+  const stored = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-mlexp'];
+  return { root, packageName: stored.packageName, envTool: stored.envTool };
+}
+
+/** How to run a command inside the project's environment, per env tool. */
+function inEnvironment(project: Generated, command: string, args: string[]): [string, string[]] {
+  switch (project.envTool) {
+    case 'uv':
+      return ['uv', ['run', '--frozen', command, ...args]];
+    case 'poetry':
+      return ['poetry', ['run', command, ...args]];
+    default:
+      return [path.join(project.root, '.venv', 'bin', command), args];
+  }
+}
+
+/** Run `command` inside the project's environment from its root; resolves with the result. */
+export async function runInProject(
+  project: Generated,
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; reject?: boolean; timeout?: number } = {},
+) {
+  const [file, fileArgs] = inEnvironment(project, command, args);
+  const execaOptions: Options = {
+    cwd: project.root,
+    env: projectEnv(options.env),
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+    timeout: options.timeout ?? 600_000,
+  };
+  const result = await execa(file, fileArgs, execaOptions);
+  if ((options.reject ?? true) && result.exitCode !== 0) {
+    throw new Error(`${[command, ...args].join(' ')} failed (exit ${result.exitCode}) in ${project.root}:\n${String(result.all)}`);
+  }
+  return { exitCode: result.exitCode ?? -1, output: String(result.all ?? '') };
+}
+
+/** The metrics lines `python -m <pkg> run` prints, for comparing two runs. */
+export function metricLines(output: string): string[] {
+  return output.split('\n').filter((line) => /^\s*test\/\S+/.test(line));
+}
+
+/** The run id `python -m <pkg> run` prints. */
+export function runId(output: string): string {
+  const match = /run id:\s*(\S+)/i.exec(output);
+  if (!match?.[1]) throw new Error(`no run id in:\n${output}`);
+  return match[1];
+}
