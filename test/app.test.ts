@@ -105,3 +105,42 @@ describe('app generator: re-runs', () => {
     expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toBe('my notes\n');
   });
 });
+
+describe('env tools install the same packages', () => {
+  /** Distribution names a requirement list names (ranges dropped, `-r`/`-e` lines skipped). */
+  const names = (specs: readonly unknown[]) =>
+    specs
+      .filter((spec): spec is string => typeof spec === 'string' && /^[A-Za-z]/.test(spec))
+      .map((spec) => spec.split(/[<>=!~ ]/)[0]!.toLowerCase())
+      .filter((name) => name !== 'python' && name !== 'pip')
+      .sort();
+
+  it.each([...TRACKERS])('with --tracker %s, venv, conda, poetry and uv list one runtime and dev set', async (tracker) => {
+    const sets: Record<string, { runtime: string[]; all: string[] }> = {};
+    for (const envTool of ENV_TOOLS) {
+      const result = await runApp('same', { envTool, tracker });
+      const root = path.join(result.cwd, 'same');
+      const pyproject = parseToml(readFileSync(path.join(root, 'pyproject.toml'), 'utf8')) as {
+        project: { dependencies: string[] };
+        'dependency-groups'?: { dev: string[] };
+      };
+      const runtime = names(pyproject.project.dependencies);
+      let all: string[];
+      if (envTool === 'venv') {
+        const lines = (file: string) => readFileSync(path.join(root, file), 'utf8').split('\n');
+        expect(names(lines('requirements.txt'))).toEqual(runtime);
+        all = names([...lines('requirements.txt'), ...lines('requirements-dev.txt')]);
+      } else if (envTool === 'conda') {
+        const environment = parseYaml(readFileSync(path.join(root, 'environment.yml'), 'utf8')) as {
+          dependencies: Array<string | { pip: string[] }>;
+        };
+        const pip = environment.dependencies.find((entry): entry is { pip: string[] } => typeof entry === 'object');
+        all = names([...environment.dependencies, ...(pip?.pip ?? [])]);
+      } else {
+        all = names([...pyproject.project.dependencies, ...(pyproject['dependency-groups']?.dev ?? [])]);
+      }
+      sets[envTool] = { runtime, all: all.sort() };
+    }
+    for (const envTool of ENV_TOOLS) expect(sets[envTool]).toEqual(sets.venv);
+  });
+});

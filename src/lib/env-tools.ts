@@ -41,6 +41,8 @@ const RUFF_AND_PYTEST = {
       ignore: ['D105', 'D107', 'D203', 'D213'],
       'per-file-ignores': { 'tests/**': ['D'], 'notebooks/**': ['D'] },
       pydocstyle: { convention: 'google' },
+      // Test helpers sort after the package whatever its name, so renaming it never reorders imports.
+      isort: { 'known-local-folder': ['conftest', 'mocks'] },
     },
   },
   pytest: {

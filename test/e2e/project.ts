@@ -81,7 +81,7 @@ export function metricLines(output: string): string[] {
 
 /** The run id `python -m <pkg> run` prints. */
 export function runId(output: string): string {
-  const match = /run id:\s*(\S+)/i.exec(output);
+  const match = /^run ([0-9a-zA-Z-]+)\s/m.exec(output);
   if (!match?.[1]) throw new Error(`no run id in:\n${output}`);
   return match[1];
 }

@@ -8,6 +8,7 @@ import pytest
 
 from <%- packageName %>.cli import main
 from <%- packageName %>.registry import TRACKERS
+
 from mocks import MockTracker
 
 LOCAL = ["--config", "configs/local.yaml"]

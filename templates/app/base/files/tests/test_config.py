@@ -2,10 +2,11 @@
 
 import pytest
 
-from conftest import fast_config
 from <%- packageName %>.config import apply_override, flatten, load_config, parse_config
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.paths import project_root, resolve_path
+
+from conftest import fast_config
 
 
 def test_regression_config_extends_the_default():

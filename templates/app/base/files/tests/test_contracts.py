@@ -22,13 +22,14 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from conftest import CONFIG_FILES
 from <%- packageName %>.config import load_config
 from <%- packageName %>.datasets.base import Dataset
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.evaluators.base import Evaluation, Evaluator
 from <%- packageName %>.models.base import Model
 from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, TRACKERS
+
+from conftest import CONFIG_FILES
 from mocks import MockDataset, MockModel, MockTracker
 
 CONFIGS = {path.name: load_config(path) for path in CONFIG_FILES}

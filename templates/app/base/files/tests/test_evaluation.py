@@ -18,6 +18,7 @@ from <%- packageName %>.evaluation import (
 from <%- packageName %>.evaluators.base import Predictions
 from <%- packageName %>.evaluators.classification import ClassificationEvaluator
 from <%- packageName %>.evaluators.regression import RegressionEvaluator
+
 from mocks import MockDataset, MockModel
 
 CLASSIFY = ClassificationEvaluator()

@@ -7,9 +7,10 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import CONFIG_FILES, example_data_file, fast_config
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.registry import TRACKERS
+
+from conftest import CONFIG_FILES, example_data_file, fast_config
 
 
 def without_timings(metrics: dict[str, float]) -> dict[str, float]:

@@ -2,10 +2,11 @@
 
 import pytest
 
-from conftest import fast_config
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.registry import DATASETS, MODELS, TRACKERS
+
+from conftest import fast_config
 from mocks import MockDataset, MockModel, MockTracker
 
 MOCK_DATA = ("dataset.name=mock", "dataset.params={}", "evaluator.slice_by=[group, x]")

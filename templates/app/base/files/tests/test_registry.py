@@ -4,10 +4,11 @@ import sys
 
 import pytest
 
-from conftest import fast_config
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.registry import MODELS, Registry
+
+from conftest import fast_config
 
 
 def test_unknown_name_lists_known_ones():

@@ -1,10 +1,11 @@
 """Reproducing a run from its recorded config."""
 
-from conftest import example_data_file, fast_config
 from <%- packageName %> import reproducibility
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.registry import TRACKERS
 from <%- packageName %>.reproduce import metric_mismatches, reproduce_run
+
+from conftest import example_data_file, fast_config
 
 
 def test_unchanged_tree_reproduces_exactly():

@@ -10,11 +10,12 @@ pytest.importorskip("mlflow")
 
 from mlflow import MlflowClient
 
-from conftest import example_data_file, fast_config
 from <%- packageName %>.cli import main
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.trackers.mlflow_tracker import MlflowTracker
+
+from conftest import example_data_file, fast_config
 
 
 @pytest.fixture

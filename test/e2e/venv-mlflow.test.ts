@@ -1,0 +1,183 @@
+/**
+ * The default project, as a newcomer gets it: venv + pip, embedded MLflow, the ccds layout,
+ * GitHub CI. Installed for real by the generator's install step, then its own tests, ruff, the
+ * example experiment (twice), compare, reproduce, the notebook, the pre-commit hooks, and a real
+ * `mlflow server` on 127.0.0.1.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, tmpFolder } from '../helpers.js';
+import { generate, metricLines, projectEnv, runId, runInProject, type Generated } from './project.js';
+
+let project: Generated;
+
+beforeAll(async () => {
+  project = await generate('churn-model', { 'env-tool': 'venv', tracker: 'mlflow', structure: 'ccds', ci: 'github', license: 'MIT' });
+});
+
+/** The project's venv first on PATH, as after `source .venv/bin/activate`. */
+function activated(): Record<string, string> {
+  return { PATH: `${path.join(project.root, '.venv', 'bin')}:${process.env.PATH ?? ''}`, VIRTUAL_ENV: path.join(project.root, '.venv') };
+}
+
+async function git(args: string[], reject = true) {
+  return execa('git', args, { cwd: project.root, env: projectEnv(activated()), reject, all: true, stdin: 'ignore' });
+}
+
+describe('default project (venv + pip, MLflow)', () => {
+  it('was installed and committed by the generator', async () => {
+    expect(existsSync(path.join(project.root, '.venv', 'bin', 'python'))).toBe(true);
+    const log = await git(['log', '--oneline']);
+    expect(log.stdout).toMatch(/Generate churn-model with generator-mlexp/);
+  });
+
+  it('passes its own tests, ruff check and ruff format --check', async () => {
+    const tests = await runInProject(project, 'pytest', ['-q', '-p', 'no:cacheprovider']);
+    expect(tests.output).toMatch(/\d+ passed/);
+    expect(tests.output).not.toMatch(/failed|error/i);
+    await runInProject(project, 'ruff', ['check', '.']);
+    await runInProject(project, 'ruff', ['format', '--check', '.']);
+  });
+
+  it('runs the example experiment twice with identical metrics, then compares and reproduces it', async () => {
+    const first = await runInProject(project, 'python', ['-m', 'churn_model', 'run']);
+    const second = await runInProject(project, 'python', ['-m', 'churn_model', 'run']);
+    expect(metricLines(first.output).length).toBeGreaterThanOrEqual(3);
+    expect(metricLines(second.output)).toEqual(metricLines(first.output));
+    const id = runId(first.output);
+    expect(existsSync(path.join(project.root, 'mlflow.db'))).toBe(true);
+
+    const predictions = readdirSync(path.join(project.root, 'mlartifacts'), { recursive: true }).map(String);
+    expect(predictions.some((file) => file.endsWith(path.join(id, 'artifacts', 'predictions.csv')))).toBe(true);
+
+    const compare = await runInProject(project, 'python', ['-m', 'churn_model', 'compare']);
+    expect(compare.output).toContain(id);
+
+    const reproduce = await runInProject(project, 'python', ['-m', 'churn_model', 'reproduce', id]);
+    expect(reproduce.output).toMatch(/metrics match/);
+
+    const tags = JSON.parse(
+      (await runInProject(project, 'python', [path.join(ROOT, 'test/e2e/readback.py'), `sqlite:///${project.root}/mlflow.db`, id])).output,
+    ).tags;
+    expect(tags['git.commit']).toMatch(/^[0-9a-f]{40}$/);
+    expect(tags['git.dirty']).toBe('false');
+    expect(tags['dataset.fingerprint']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses a bad config value in one line with exit 2', async () => {
+    const result = await runInProject(project, 'python', ['-m', 'churn_model', 'run', '--set', 'model.name=nope'], { reject: false });
+    expect(result.exitCode).toBe(2);
+    expect(result.output.trim().split('\n')).toHaveLength(1);
+    expect(result.output).toMatch(/^error: unknown model 'nope'/);
+  });
+
+  it('logs a full run to a real mlflow server on 127.0.0.1 over HTTP', async () => {
+    const port = await freePort();
+    const store = tmpFolder('mlflow-server-');
+    const server = execa(
+      path.join(project.root, '.venv', 'bin', 'mlflow'),
+      ['server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1',
+        '--backend-store-uri', `sqlite:///${store}/server.db`, '--artifacts-destination', path.join(store, 'artifacts')],
+      { cwd: store, env: projectEnv(), reject: false, all: true },
+    );
+    try {
+      const uri = `http://127.0.0.1:${port}`;
+      await waitForHealth(uri, server);
+      const result = await runInProject(project, 'python', ['-m', 'churn_model', 'run'], { env: { MLFLOW_TRACKING_URI: uri } });
+      const id = runId(result.output);
+      const run = JSON.parse((await runInProject(project, 'python', [path.join(ROOT, 'test/e2e/readback.py'), uri, id])).output);
+      expect(run.status).toBe('FINISHED');
+      expect(run.params['model.name']).toBe('logistic_regression');
+      expect(Object.keys(run.metrics)).toEqual(expect.arrayContaining(['test/accuracy', 'test/accuracy_ci_low', 'test/accuracy_ci_high']));
+      expect(Object.keys(run.metrics).some((name: string) => name.startsWith('slice/'))).toBe(true);
+      expect(run.tags['dataset.fingerprint']).toMatch(/^[0-9a-f]{64}$/);
+      expect(run.tags['git.commit']).toMatch(/^[0-9a-f]{40}$/);
+      expect(run.tags['git.dirty']).toBe('false');
+      expect(run.artifacts).toEqual(expect.arrayContaining(['predictions.csv', 'config.yaml', 'environment/packages.txt']));
+      expect(run.inputs.length).toBeGreaterThan(0);
+    } finally {
+      server.kill('SIGTERM');
+      await server;
+    }
+  });
+
+  it('runs the example notebook code', async () => {
+    const notebook = JSON.parse(readFileSync(path.join(project.root, 'notebooks', '01-example-experiment.ipynb'), 'utf8'));
+    const code = notebook.cells
+      .filter((cell: { cell_type: string }) => cell.cell_type === 'code')
+      .map((cell: { source: string[] }) => cell.source.join(''))
+      .join('\n\n');
+    const script = path.join(tmpFolder('notebook-'), 'notebook.py');
+    writeFileSync(script, `${code}\nprint(len(predictions), "predictions")\n`);
+    const result = await execa(path.join(project.root, '.venv', 'bin', 'python'), [script], {
+      cwd: path.join(project.root, 'notebooks'),
+      env: projectEnv(),
+      all: true,
+    });
+    expect(result.all).toMatch(/\d+ predictions/);
+  });
+
+  it('strips notebook outputs on commit and refuses a private key (pre-commit hooks)', async () => {
+    await runInProject(project, 'pre-commit', ['install']);
+    const file = path.join(project.root, 'notebooks', '01-example-experiment.ipynb');
+    const notebook = JSON.parse(readFileSync(file, 'utf8'));
+    const code = notebook.cells.find((cell: { cell_type: string }) => cell.cell_type === 'code');
+    code.execution_count = 3;
+    code.outputs = [{ output_type: 'stream', name: 'stdout', text: ['secret output\n'] }];
+    writeFileSync(file, JSON.stringify(notebook, null, 1));
+    await git(['add', 'notebooks']);
+    // the hook rewrites the notebook and fails the first commit, as pre-commit does
+    await git(['commit', '-m', 'notebook with outputs'], false);
+    await git(['add', 'notebooks']);
+    await git(['commit', '-m', 'notebook with outputs']);
+    const committed = JSON.parse((await git(['show', 'HEAD:notebooks/01-example-experiment.ipynb'])).stdout);
+    for (const cell of committed.cells) {
+      if (cell.cell_type === 'code') {
+        expect(cell.outputs).toEqual([]);
+        expect(cell.execution_count).toBeNull();
+      }
+    }
+
+    const head = (await git(['rev-parse', 'HEAD'])).stdout;
+    writeFileSync(path.join(project.root, 'deploy_key'), '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n');
+    await git(['add', 'deploy_key']);
+    const refused = await git(['commit', '-m', 'add a key'], false);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.all).toMatch(/private key/i);
+    expect((await git(['rev-parse', 'HEAD'])).stdout).toBe(head);
+    await git(['rm', '--cached', '-q', 'deploy_key']);
+  });
+
+  it('has a valid pyproject.toml and CI workflow', async () => {
+    await execa('validate-pyproject', ['pyproject.toml'], { cwd: project.root });
+    await execa('check-jsonschema', ['--builtin-schema', 'vendor.github-workflows', '.github/workflows/ci.yml'], { cwd: project.root });
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForHealth(uri: string, server: { exitCode?: number | null; all?: unknown }): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${uri}/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (server.exitCode !== undefined && server.exitCode !== null) throw new Error(`mlflow server exited: ${String(server.all)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`mlflow server at ${uri} did not become healthy within 120 s`);
+}
