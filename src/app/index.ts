@@ -55,7 +55,8 @@ export default class AppGenerator extends Generator {
       interactive: !TERMINAL_ADAPTERS.has(this.env.adapter.constructor.name) || process.stdin.isTTY === true,
       gitIdentity: () => ({ gitUserName: gitConfigValue('user.name'), gitUserEmail: gitConfigValue('user.email') }),
     });
-    this.answers = answers;
+    const extras = this.stored?.extras;
+    this.answers = Array.isArray(extras) ? { ...answers, extras: extras.map(String) } : answers;
     this.flags = flags;
     if (this.target === undefined) {
       this.target = path.resolve(this.env.cwd, answers.projectName);

@@ -19,6 +19,8 @@ export interface PythonDependency {
   conda: string | null;
   /** When absent the dependency is always needed; else the answer values that need it. */
   neededBy?: Partial<Record<AnswerKey, readonly string[]>>;
+  /** Needed only once a sub-generator adds it (recorded in the project's `extras`). */
+  optional?: true;
 }
 
 export const CATALOGUE: readonly PythonDependency[] = [
@@ -74,6 +76,9 @@ export const CATALOGUE: readonly PythonDependency[] = [
     conda: 'wandb',
     neededBy: { tracker: ['wandb'] },
   },
+  { name: 'pyarrow', range: '>=15,<30', group: 'runtime', imports: ['pyarrow'], conda: 'pyarrow', optional: true },
+  { name: 'sqlalchemy', range: '>=2,<3', group: 'runtime', imports: ['sqlalchemy'], conda: 'sqlalchemy', optional: true },
+  { name: 'torch', range: '>=2.4,<3', group: 'runtime', imports: ['torch'], conda: 'pytorch', optional: true },
   { name: 'pytest', range: '>=8,<10', group: 'dev', imports: ['pytest', '_pytest'], conda: 'pytest' },
   { name: 'ruff', range: '>=0.17,<0.18', group: 'dev', imports: ['ruff'], conda: 'ruff' },
   { name: 'pre-commit', range: '>=4,<5', group: 'dev', imports: ['pre_commit'], conda: 'pre-commit' },
@@ -90,6 +95,7 @@ export const CATALOGUE: readonly PythonDependency[] = [
 
 /** Does this project need the dependency? */
 export function isNeeded(dependency: PythonDependency, answers: Answers): boolean {
+  if (dependency.optional) return answers.extras?.includes(dependency.name) ?? false;
   if (!dependency.neededBy) return true;
   return Object.entries(dependency.neededBy).some(([key, values]) =>
     values.includes(String(answers[key as AnswerKey])),
@@ -99,6 +105,12 @@ export function isNeeded(dependency: PythonDependency, answers: Answers): boolea
 /** The dependencies of one group this project needs, in catalogue order. */
 export function dependenciesFor(answers: Answers, group: DependencyGroup): PythonDependency[] {
   return CATALOGUE.filter((dependency) => dependency.group === group && isNeeded(dependency, answers));
+}
+
+export function catalogueEntry(name: string): PythonDependency {
+  const dependency = CATALOGUE.find((entry) => entry.name === name);
+  if (!dependency) throw new Error(`${name} is not in the dependency catalogue`);
+  return dependency;
 }
 
 /** PEP 508 requirement string, e.g. `pandas>=2.2,<4`. */

@@ -64,20 +64,28 @@ export function loadLayer(id: string, generatorRoot: string): Layer {
   return { id, root: path.join(folder, 'files'), description: manifest.description, files: manifest.files };
 }
 
-/** Project-relative path of a template path. */
-export function targetPath(templatePath: string, packageName: string): string {
+/** Layer ids for a block sub-generator: `base`, then `<option>/<value>` for each option. */
+export function layerIdsForBlock(kind: string, values: Record<string, string>, root = TEMPLATES_ROOT): string[] {
+  const ids = ['base', ...Object.entries(values).map(([flag, value]) => `${flag}/${value}`)];
+  return ids.filter((id) => existsSync(path.join(root, kind, id, 'layer.json')));
+}
+
+/** Project-relative path of a template path (`__block__` names a sub-generator's new block). */
+export function targetPath(templatePath: string, packageName: string, blockName = ''): string {
   return templatePath
     .split('/')
-    .map((segment) => (segment === '__package__' ? packageName : segment.replace(/^dot-/, '.')))
+    .map((segment) =>
+      segment === '__package__' ? packageName : segment.replace(/^dot-/, '.').replaceAll('__block__', blockName),
+    )
     .join('/');
 }
 
 /** Stack layers: project path → absolute template file. Later layers win. */
-export function resolveTemplates(layers: readonly Layer[], packageName: string): Map<string, string> {
+export function resolveTemplates(layers: readonly Layer[], packageName: string, blockName = ''): Map<string, string> {
   const files = new Map<string, string>();
   for (const layer of layers) {
     for (const file of layer.files) {
-      files.set(targetPath(file, packageName), path.join(layer.root, file));
+      files.set(targetPath(file, packageName, blockName), path.join(layer.root, file));
     }
   }
   return files;

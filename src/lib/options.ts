@@ -42,8 +42,11 @@ export interface Answers {
   structure: Structure;
   license: License;
   ci: Ci;
+  /** Optional catalogue dependencies added by sub-generators (e.g. `pyarrow`). Not asked. */
+  extras?: string[];
 }
-export type AnswerKey = keyof Answers;
+/** Keys of the answers the option model asks for (extras are added by sub-generators). */
+export type AnswerKey = Exclude<keyof Answers, 'extras'>;
 
 /** What a default may depend on besides earlier answers (read once, e.g. from `git config`). */
 export interface DefaultSources {

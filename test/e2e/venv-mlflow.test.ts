@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, tmpFolder } from '../helpers.js';
+import { CLI, ROOT, tmpFolder } from '../helpers.js';
 import { generate, metricLines, projectEnv, runId, runInProject, type Generated } from './project.js';
 
 let project: Generated;
@@ -149,6 +149,22 @@ describe('default project (venv + pip, MLflow)', () => {
     expect(refused.all).toMatch(/private key/i);
     expect((await git(['rev-parse', 'HEAD'])).stdout).toBe(head);
     await git(['rm', '--cached', '-q', 'deploy_key']);
+  });
+
+  it('grows with the sub-generators: new blocks pass the suite and run through their configs', async () => {
+    for (const args of [['dataset', 'customer_churn'], ['model', 'gradient_boost'], ['evaluator', 'business_value']]) {
+      const result = await execa('node', [CLI, ...args], { cwd: path.join(project.root, 'src'), env: projectEnv(), reject: false, all: true });
+      expect(result.exitCode, result.all).toBe(0);
+    }
+    const tests = await runInProject(project, 'pytest', ['-q', '-p', 'no:cacheprovider']);
+    expect(tests.output).toMatch(/\d+ passed/);
+    expect(tests.output).toMatch(/customer_churn/);
+    await runInProject(project, 'ruff', ['check', '.']);
+    await runInProject(project, 'ruff', ['format', '--check', '.']);
+    for (const snippet of ['customer_churn', 'gradient_boost', 'business_value']) {
+      const run = await runInProject(project, 'python', ['-m', 'churn_model', 'run', '--config', `configs/${snippet}.yaml`]);
+      runId(run.output);
+    }
   });
 
   it('has a valid pyproject.toml and CI workflow', async () => {

@@ -1,6 +1,7 @@
-"""Datasets backed by one CSV file, fingerprinted by the file's bytes."""
+"""Datasets backed by one data file, fingerprinted by the file's bytes."""
 
 import hashlib
+from abc import abstractmethod
 from pathlib import Path
 
 import pandas as pd
@@ -10,16 +11,21 @@ from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.paths import resolve_path
 
 
-class CsvFileDataset(Dataset):
-    """A CSV file with one target column; ``fingerprint()`` hashes the file bytes.
+class FileDataset(Dataset):
+    """One file with one target column; ``fingerprint()`` hashes the file bytes.
 
-    Relative paths are resolved against the project root. Subclasses may override
-    ``materialize()`` to write the file when it does not exist yet.
+    Subclasses implement ``read(path)`` for their format. Relative paths are resolved against
+    the project root. Subclasses may override ``materialize()`` to write the file when it does
+    not exist yet.
     """
 
     def __init__(self, path: str | Path, target: str = "target") -> None:
         self.path = resolve_path(path)
         self.target = target
+
+    @abstractmethod
+    def read(self, path: Path) -> pd.DataFrame:
+        """Read the whole file into a DataFrame."""
 
     def materialize(self) -> None:
         """Create the file when missing; the base class expects it to exist."""
@@ -31,7 +37,7 @@ class CsvFileDataset(Dataset):
         return self.path
 
     def _load(self) -> tuple[pd.DataFrame, pd.Series]:
-        frame = pd.read_csv(self._ensure_file())
+        frame = self.read(self._ensure_file())
         if self.target not in frame.columns:
             raise ConfigError(f"{self.path}: no target column {self.target!r}")
         return frame.drop(columns=[self.target]), frame[self.target]
@@ -43,3 +49,11 @@ class CsvFileDataset(Dataset):
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         return digest.hexdigest()
+
+
+class CsvFileDataset(FileDataset):
+    """A CSV file with a header row."""
+
+    def read(self, path: Path) -> pd.DataFrame:
+        """Read the CSV file."""
+        return pd.read_csv(path)

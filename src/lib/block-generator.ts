@@ -1,0 +1,133 @@
+/**
+ * What the three block sub-generators share: find the project from any folder inside it, validate
+ * the name and options before anything is written, render the kind's template layers, add the
+ * dependencies an option needs, and record the block in `.yo-rc.json`.
+ */
+import path from 'node:path';
+import Generator from 'yeoman-generator';
+import { BLOCK_KINDS, className, findClash, normalizeBlockName, validateRawBlockName, type BlockKind } from './blocks.js';
+import { catalogueEntry } from './catalogue.js';
+import { STRUCTURE_FACTS } from './context.js';
+import { addDependencies } from './dependency-files.js';
+import { UserError } from './errors.js';
+import { layerIdsForBlock, loadLayer, resolveTemplates, TEMPLATES_ROOT } from './layers.js';
+import { ANSWER_KEYS, validateAnswer, type Answers } from './options.js';
+import { distributionName } from './names.js';
+import { findProjectRoot, readStoredConfig } from './project.js';
+
+export interface BlockRecord {
+  [option: string]: string;
+}
+
+export abstract class BlockGenerator extends Generator {
+  protected abstract readonly kind: BlockKind;
+  private answers!: Answers;
+  private blockName!: string;
+  private values!: Record<string, string>;
+
+  constructor(args: string[], options: Generator['options']) {
+    // inheritTasks: the run-loop methods live here, in the shared base class
+    super(args, options, { customInstallTask: true, inheritTasks: true });
+    this.argument('name', { type: String, required: false, description: 'Name of the new block (a Python identifier once normalised).' });
+  }
+
+  /** Declare this kind's options; called by each sub-generator (the leading _ keeps Yeoman from running it as a task)'s constructor. */
+  protected _declareOptions(kind: BlockKind): void {
+    for (const option of BLOCK_KINDS[kind].options) {
+      const values = option.values ? ` One of: ${option.values.join(', ')}.` : '';
+      this.option(option.flag, { type: String, description: `${option.description}${values} Default: ${option.default}.` });
+    }
+  }
+
+  initializing(): void {
+    const spec = BLOCK_KINDS[this.kind];
+    const raw = this.#read('name');
+    if (raw === undefined) throw new UserError(`no name given: run \`mlexp ${this.kind} <name>\``);
+    const problem = validateRawBlockName(raw);
+    if (problem) throw new UserError(problem);
+    this.values = {};
+    for (const option of spec.options) {
+      const value = this.#read(option.flag) ?? option.default;
+      if (option.values && !option.values.includes(value)) {
+        throw new UserError(`invalid --${option.flag} '${value}': use one of ${option.values.join(', ')}`);
+      }
+      if (!option.values && (value.trim() === '' || /[\r\n"'\\]/.test(value))) {
+        throw new UserError(`invalid --${option.flag} '${value}': give a plain column name`);
+      }
+      this.values[option.flag] = value;
+    }
+
+    const root = findProjectRoot(this.env.cwd);
+    if (!root) {
+      throw new UserError(
+        `${this.env.cwd} is not inside an mlexp project (no .yo-rc.json up the tree): run this in a project made by \`mlexp <project-name>\``,
+      );
+    }
+    const stored = readStoredConfig(root) ?? {};
+    for (const key of ANSWER_KEYS) {
+      const problem = validateAnswer(key, stored[key], stored as Partial<Answers>);
+      if (problem) throw new UserError(`${path.join(root, '.yo-rc.json')} holds an ${problem.replace(/^invalid /, 'invalid value for ')}`);
+    }
+    this.answers = stored as unknown as Answers;
+    this.blockName = normalizeBlockName(raw);
+
+    const recorded = (stored.blocks as Record<string, Record<string, BlockRecord>> | undefined)?.[spec.folder]?.[this.blockName];
+    if (!recorded) {
+      const clash = findClash(path.join(root, 'src', this.answers.packageName), this.kind, this.blockName);
+      if (clash) throw new UserError(`cannot add ${this.kind} '${this.blockName}': ${clash}; pick another name`);
+    }
+    this.destinationRoot(root);
+  }
+
+  writing(): void {
+    const spec = BLOCK_KINDS[this.kind];
+    const generatorRoot = path.join(TEMPLATES_ROOT, this.kind);
+    const layers = layerIdsForBlock(this.kind, this.values).map((id) => loadLayer(id, generatorRoot));
+    const files = resolveTemplates(layers, this.answers.packageName, this.blockName);
+    const context = {
+      ...this.answers,
+      ...this.values,
+      distName: distributionName(this.answers.projectName) ?? this.answers.packageName,
+      dataDir: STRUCTURE_FACTS[this.answers.structure].dataDir,
+      name: this.blockName,
+      className: className(this.blockName),
+    };
+    for (const [target, source] of files) this.fs.copyTpl(source, this.destinationPath(target), context);
+
+    const needed = Object.entries(spec.dependencies)
+      .filter(([condition]) => {
+        const [flag, value] = condition.split('=');
+        return this.values[flag!] === value;
+      })
+      .flatMap(([, names]) => names);
+    const extras = [...new Set([...(this.answers.extras ?? []), ...needed])];
+    const edits = addDependencies(
+      this.answers.envTool,
+      (file) => (this.fs.exists(this.destinationPath(file)) ? this.fs.read(this.destinationPath(file)) : undefined),
+      needed.map(catalogueEntry),
+    );
+    for (const [file, edit] of Object.entries(edits)) {
+      this.fs.write(this.destinationPath(file), edit.content);
+      // A lossless addition is a merge, not an overwrite: no conflict prompt for it.
+      if (edit.lossless) (this.fs.store.get(this.destinationPath(file)) as { conflicter?: string }).conflicter = 'force';
+    }
+    const blocks = (this.config.get('blocks') as Record<string, Record<string, BlockRecord>> | undefined) ?? {};
+    this.config.set({
+      ...(extras.length ? { extras } : {}),
+      blocks: { ...blocks, [spec.folder]: { ...blocks[spec.folder], [this.blockName]: this.values } },
+    });
+  }
+
+  end(): void {
+    const run = this.answers.envTool === 'uv' ? 'uv run ' : this.answers.envTool === 'poetry' ? 'poetry run ' : '';
+    this.log(`\nAdded ${this.kind} '${this.blockName}'. Try it:`);
+    this.log(`  ${run}pytest`);
+    this.log(`  ${run}python -m ${this.answers.packageName} run --config configs/${this.blockName}.yaml`);
+  }
+
+  #read(flag: string): string | undefined {
+    const options = this.options as Record<string, unknown>;
+    const value = options[flag];
+    return value === undefined || value === null ? undefined : String(value);
+  }
+}

@@ -1,0 +1,33 @@
+"""The ``<%- name %>`` dataset: a CSV file with a ``<%- target %>`` target column."""
+
+from pathlib import Path
+
+from <%- packageName %>.datasets.files import CsvFileDataset
+from <%- packageName %>.registry import DATASETS
+
+
+@DATASETS.register("<%- name %>")
+class <%- className %>(CsvFileDataset):
+    """Rows of the CSV file at ``path``; the target is the ``target`` column.
+
+    Bump ``version`` whenever the file's content changes on purpose; the fingerprint (SHA-256
+    of the file bytes) catches changes that were not announced.
+
+    Until ``path`` names your own file, ``materialize`` writes example data there so the block
+    runs from the first minute. Delete that method once your data is in place: a missing file
+    then fails with a clear error instead of being replaced by example data.
+    """
+
+    name = "<%- name %>"
+    version = "1"
+
+    def __init__(self, path: str | Path, target: str = "<%- target %>") -> None:
+        super().__init__(path, target)
+
+    def materialize(self) -> None:
+        """Write the example data (scikit-learn's bundled breast cancer set) to ``path``."""
+        from sklearn.datasets import load_breast_cancer
+
+        frame = load_breast_cancer(as_frame=True).frame.rename(columns={"target": self.target})
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(self.path, index=False)
