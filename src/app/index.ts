@@ -12,7 +12,7 @@ import { gitAvailable, gitConfigValue, initialCommit, isInsideGitRepo } from '..
 import { installProject } from '../lib/install.js';
 import { layerIdsFor, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../lib/layers.js';
 import { registerOptions, resolveAnswers, type RunFlags } from '../lib/cli-options.js';
-import type { Answers } from '../lib/options.js';
+import { validateAnswer, type Answers } from '../lib/options.js';
 import { isEmptyOrMissing, readStoredConfig } from '../lib/project.js';
 import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
 import { GENERATOR_VERSION } from '../lib/version.js';
@@ -42,6 +42,8 @@ export default class AppGenerator extends Generator {
       this.target = this.env.cwd;
       this.stored = here;
     } else if (projectName !== undefined) {
+      const problem = validateAnswer('projectName', projectName, {});
+      if (problem) throw new UserError(problem);
       this.target = path.resolve(this.env.cwd, projectName);
       this.stored = checkTarget(this.target);
     }

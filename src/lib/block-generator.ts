@@ -12,7 +12,7 @@ import { addDependencies } from './dependency-files.js';
 import { UserError } from './errors.js';
 import { layerIdsForBlock, loadLayer, resolveTemplates, TEMPLATES_ROOT } from './layers.js';
 import { ANSWER_KEYS, validateAnswer, type Answers } from './options.js';
-import { distributionName } from './names.js';
+import { distributionName, quoted } from './names.js';
 import { findProjectRoot, readStoredConfig } from './project.js';
 
 export interface BlockRecord {
@@ -49,10 +49,10 @@ export abstract class BlockGenerator extends Generator {
     for (const option of spec.options) {
       const value = this.#read(option.flag) ?? option.default;
       if (option.values && !option.values.includes(value)) {
-        throw new UserError(`invalid --${option.flag} '${value}': use one of ${option.values.join(', ')}`);
+        throw new UserError(`invalid --${option.flag} ${quoted(value)}: use one of ${option.values.join(', ')}`);
       }
       if (!option.values && (value.trim() === '' || /[\r\n"'\\]/.test(value))) {
-        throw new UserError(`invalid --${option.flag} '${value}': give a plain column name`);
+        throw new UserError(`invalid --${option.flag} ${quoted(value)}: give a plain column name`);
       }
       this.values[option.flag] = value;
     }

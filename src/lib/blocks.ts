@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { quoted } from './names.js';
 import { PYTHON_KEYWORDS, STDLIB_MODULES } from './stdlib-modules.js';
 
 export type BlockKind = 'dataset' | 'model' | 'evaluator';
@@ -91,14 +92,14 @@ export function className(name: string): string {
 /** Problems with a raw block name before normalisation (paths are never names). */
 export function validateRawBlockName(raw: string): string | undefined {
   if (raw.trim() === '') return 'the block name is empty: give one, e.g. `mlexp dataset customer_churn`';
-  if (/[\\/]/.test(raw) || raw.includes('..')) return `'${raw}' is a path, not a name: give a plain name such as customer_churn`;
+  if (/[\\/]/.test(raw) || raw.includes('..')) return `${quoted(raw)} is a path, not a name: give a plain name such as customer_churn`;
   const name = normalizeBlockName(raw);
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
-    return `'${raw}' does not make a Python identifier: use letters, digits and _, not starting with a digit`;
+    return `${quoted(raw)} does not make a Python identifier: use letters, digits and _, not starting with a digit`;
   }
-  if (PYTHON_KEYWORDS.has(name)) return `'${name}' is a Python keyword: pick another name`;
-  if (STDLIB_MODULES.has(name)) return `'${name}' would shadow the standard-library module '${name}': pick another name`;
-  if (name === 'base' || name === '__init__') return `'${name}' is reserved for the package's own modules: pick another name`;
+  if (PYTHON_KEYWORDS.has(name)) return `${quoted(name)} is a Python keyword: pick another name`;
+  if (STDLIB_MODULES.has(name)) return `${quoted(name)} would shadow the standard-library module ${quoted(name)}: pick another name`;
+  if (name === 'base' || name === '__init__') return `${quoted(name)} is reserved for the package's own modules: pick another name`;
   return undefined;
 }
 
@@ -114,7 +115,7 @@ export function findClash(packageRoot: string, kind: BlockKind, name: string): s
   for (const file of readdirSync(folder)) {
     if (!file.endsWith('.py')) continue;
     if (registration.test(readFileSync(path.join(folder, file), 'utf8'))) {
-      return `a ${kind} named '${name}' is already registered in ${BLOCK_KINDS[kind].folder}/${file}`;
+      return `a ${kind} named ${quoted(name)} is already registered in ${BLOCK_KINDS[kind].folder}/${file}`;
     }
   }
   return undefined;

@@ -5,6 +5,11 @@
 import { DEPENDENCY_MODULES } from './catalogue.js';
 import { PYTHON_KEYWORDS, STDLIB_MODULES } from './stdlib-modules.js';
 
+/** A user's value inside a one-line message: quoted, with control characters escaped. */
+export function quoted(value: string): string {
+  return `'${value.replace(/[\u0000-\u001f\u007f]/g, (char) => JSON.stringify(char).slice(1, -1))}'`;
+}
+
 /** Fold accents and other compatibility forms to ASCII where a plain equivalent exists. */
 function asciiFold(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '');
@@ -33,15 +38,16 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 export function validateProjectName(name: string): string | undefined {
   if (name.trim() === '') return 'the project name is empty: give one, e.g. `mlexp churn-model`';
-  if (name !== name.trim()) return `'${name}' starts or ends with spaces: remove them`;
+  if (name !== name.trim()) return `${quoted(name)} starts or ends with spaces: remove them`;
   if (CONTROL_CHARACTERS.test(name)) return 'the project name contains control characters: use letters, digits, - or _';
   if (/[\\/]/.test(name) || name === '.' || name === '..') {
-    return `'${name}' is a path, not a name: run mlexp in the parent folder and give a plain name`;
+    return `${quoted(name)} is a path, not a name: run mlexp in the parent folder and give a plain name`;
   }
-  if (/[<>:"|?*]/.test(name)) return `'${name}' has characters a folder name cannot hold on every system (<>:"|?*)`;
+  if (name.startsWith('-')) return `${quoted(name)} starts with '-' and would read as an option: start with a letter or digit`;
+  if (/[<>:"|?*]/.test(name)) return `${quoted(name)} has characters a folder name cannot hold on every system (<>:"|?*)`;
   if (name.length > 100) return 'the project name is longer than 100 characters: shorten it';
   if (distributionName(name) === undefined) {
-    return `'${name}' has no ASCII letter or digit to build a distribution name from: use a name with some`;
+    return `${quoted(name)} has no ASCII letter or digit to build a distribution name from: use a name with some`;
   }
   return undefined;
 }
@@ -51,15 +57,15 @@ export function validatePackageName(name: string): string | undefined {
     return 'the package name is empty (none can be derived from the project name): give --package-name';
   }
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
-    return `'${name}' is not a lowercase Python identifier: use a-z, 0-9 and _, not starting with a digit`;
+    return `${quoted(name)} is not a lowercase Python identifier: use a-z, 0-9 and _, not starting with a digit`;
   }
-  if (name.length > 64) return `'${name}' is longer than 64 characters: shorten it`;
-  if (PYTHON_KEYWORDS.has(name)) return `'${name}' is a Python keyword: pick another --package-name`;
+  if (name.length > 64) return `${quoted(name)} is longer than 64 characters: shorten it`;
+  if (PYTHON_KEYWORDS.has(name)) return `${quoted(name)} is a Python keyword: pick another --package-name`;
   if (STDLIB_MODULES.has(name)) {
-    return `'${name}' would shadow the standard-library module '${name}': pick another --package-name`;
+    return `${quoted(name)} would shadow the standard-library module ${quoted(name)}: pick another --package-name`;
   }
   if (DEPENDENCY_MODULES.has(name)) {
-    return `'${name}' would shadow the dependency module '${name}': pick another --package-name`;
+    return `${quoted(name)} would shadow the dependency module ${quoted(name)}: pick another --package-name`;
   }
   return undefined;
 }
@@ -78,5 +84,5 @@ export function validateEmail(value: string): string | undefined {
   if (value === '') return undefined;
   return /^[^\s@<>",]+@[^\s@<>",]+\.[^\s@<>",]+$/.test(value)
     ? undefined
-    : `'${value}' is not an e-mail address (name@example.org), or leave it empty`;
+    : `${quoted(value)} is not an e-mail address (name@example.org), or leave it empty`;
 }

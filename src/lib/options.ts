@@ -6,6 +6,7 @@
  */
 import {
   derivePackageName,
+  quoted,
   validateEmail,
   validateFreeText,
   validatePackageName,
@@ -262,7 +263,7 @@ export function validateAnswer(key: AnswerKey, value: unknown, answers: Partial<
     const values = option.choices.map((choice) => choice.value);
     return values.includes(value)
       ? undefined
-      : `invalid --${option.flag} '${value}': use one of ${values.join(', ')}`;
+      : `invalid --${option.flag} ${quoted(value)}: use one of ${values.join(', ')}`;
   }
   const problem = option.validate(value, answers);
   return problem === undefined ? undefined : `invalid --${option.flag}: ${problem}`;

@@ -156,9 +156,13 @@ describe('default project (venv + pip, MLflow)', () => {
       const result = await execa('node', [CLI, ...args], { cwd: path.join(project.root, 'src'), env: projectEnv(), reject: false, all: true });
       expect(result.exitCode, result.all).toBe(0);
     }
+    // the contract tests pick the new blocks up with no test written for them
+    const collected = (await runInProject(project, 'pytest', ['--collect-only', '-q', '-p', 'no:cacheprovider'])).output;
+    expect(collected).toContain('test_dataset_contract[customer_churn@customer_churn.yaml]');
+    expect(collected).toContain('test_model_contract[gradient_boost@gradient_boost.yaml]');
+    expect(collected).toContain('test_evaluator_contract[business_value@business_value.yaml]');
     const tests = await runInProject(project, 'pytest', ['-q', '-p', 'no:cacheprovider']);
     expect(tests.output).toMatch(/\d+ passed/);
-    expect(tests.output).toMatch(/customer_churn/);
     await runInProject(project, 'ruff', ['check', '.']);
     await runInProject(project, 'ruff', ['format', '--check', '.']);
     for (const snippet of ['customer_churn', 'gradient_boost', 'business_value']) {
