@@ -63,7 +63,8 @@ describe('fuzzed answers', () => {
         const { projectName, ...options } = input;
         const cwd = tmpFolder('mlexp-fuzz-');
         try {
-          await runApp(projectName, options).cd(cwd);
+          // passed as an option, not argv, so a name like `-x` reaches validation instead of the parser
+          await runApp(undefined, { ...options, projectName }).cd(cwd);
         } catch (error) {
           // Refused: it must be our one-line validation error, not a crash.
           expect(error, String((error as Error).stack)).toBeInstanceOf(Error);
