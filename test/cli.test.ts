@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,9 @@ describe('mlexp: bad input is one line, a non-zero exit, and nothing written', (
     ['no project name with --yes', ['--yes'], /no project name given/],
     ['a prompt with no terminal', ['demo'], /no terminal to ask/],
     ['unknown option', ['demo', '--yes', '--trackr', 'x'], /unknown option '--trackr'/],
+    ['description on two lines', ['demo', '--yes', '--description', 'one\ntwo'], /invalid --description: the description spans several lines/],
+    ['invalid e-mail', ['demo', '--yes', '--author-email', 'ada at home'], /invalid --author-email: 'ada at home' is not an e-mail address/],
+    ['project name without ASCII letters', ['日本語', '--yes'], /no ASCII letter or digit/],
     [
       'a non-empty folder that is not an mlexp project',
       ['demo', '--yes'],
@@ -35,6 +38,12 @@ describe('mlexp: bad input is one line, a non-zero exit, and nothing written', (
         mkdirSync(path.join(cwd, 'demo'));
         writeFileSync(path.join(cwd, 'demo', 'notes.txt'), 'mine\n');
       },
+    ],
+    [
+      'an empty .yo-rc.json (a generation killed while writing it)',
+      ['--yes'],
+      /\.yo-rc\.json is empty: a generation was interrupted/,
+      (cwd) => writeFileSync(path.join(cwd, '.yo-rc.json'), ''),
     ],
     [
       'a hand-broken .yo-rc.json',
@@ -54,6 +63,63 @@ describe('mlexp: bad input is one line, a non-zero exit, and nothing written', (
     expect(output).toMatch(message);
     expect(output.split('\n')).toHaveLength(1);
     expect(snapshotTree(cwd)).toEqual(before);
+  });
+});
+
+describe('mlexp: what the machine lacks or does', () => {
+  it('without git and without the env tool: writes the project, says what to run later, exits 0', async () => {
+    const bin = tmpFolder('mlexp-bin-');
+    symlinkSync(process.execPath, path.join(bin, 'node'));
+    const cwd = tmpFolder();
+    const result = await execa(path.join(bin, 'node'), [CLI, 'demo', '--yes', '--env-tool', 'uv'], {
+      cwd,
+      reject: false,
+      stdin: 'ignore',
+      env: { PATH: bin },
+      extendEnv: false,
+      all: true,
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.all).toMatch(/uv was not found, so nothing was installed\. Once it is, run in .*:\n {2}uv sync/);
+    expect(existsSync(path.join(cwd, 'demo', 'pyproject.toml'))).toBe(true);
+    expect(existsSync(path.join(cwd, 'demo', '.git'))).toBe(false);
+  });
+
+  it('a read-only parent folder is refused before anything is written', async () => {
+    const cwd = tmpFolder();
+    chmodSync(cwd, 0o555);
+    const result = await execa('runuser', ['-u', 'nobody', '--', process.execPath, CLI, 'demo', '--yes', '--skip-install'], {
+      cwd,
+      reject: false,
+      stdin: 'ignore',
+      env: { HOME: cwd },
+    });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr.trim()).toMatch(/^error: cannot write to .*: run mlexp in a folder you can write to$/);
+    expect(listFiles(cwd)).toEqual([]);
+  });
+
+  it('an interrupted generation is finished by running the same command again', async () => {
+    const cwd = tmpFolder();
+    const args = [CLI, 'demo', '--yes', '--skip-install', '--skip-git'];
+    const child = execa('node', args, { cwd, reject: false, stdin: 'ignore' });
+    // kill it once .yo-rc.json (the first file written) holds the answers
+    const marker = path.join(cwd, 'demo', '.yo-rc.json');
+    const written = () => {
+      try {
+        return JSON.parse(readFileSync(marker, 'utf8'))['generator-mlexp'] !== undefined;
+      } catch {
+        return false;
+      }
+    };
+    while (!written() && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 2));
+    child.kill('SIGKILL');
+    await child;
+    const again = await execa('node', args, { cwd, reject: false, stdin: 'ignore' });
+    expect(again.exitCode, again.stderr).toBe(0);
+    const clean = tmpFolder();
+    await execa('node', args, { cwd: clean, stdin: 'ignore' });
+    expect(snapshotTree(path.join(cwd, 'demo'))).toEqual(snapshotTree(path.join(clean, 'demo')));
   });
 });
 

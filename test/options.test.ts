@@ -52,6 +52,7 @@ describe('validation', () => {
     ['packageName', 'sklearn', /dependency module 'sklearn'/],
     ['projectName', '../evil', /is a path/],
     ['projectName', ' padded', /spaces/],
+    ['projectName', '-rf', /starts with '-' and would read as an option/],
     ['description', 'two\nlines', /one line/],
     ['authorEmail', 'not-an-email', /not an e-mail address/],
   ] as const)('%s=%j is refused', (key, value, message) => {

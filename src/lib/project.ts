@@ -12,9 +12,15 @@ export const YO_RC = '.yo-rc.json';
 export function readStoredConfig(folder: string): Record<string, unknown> | undefined {
   const file = path.join(folder, YO_RC);
   if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, 'utf8');
+  if (text.trim() === '') {
+    throw new UserError(
+      `${file} is empty: a generation was interrupted; if nothing in ${folder} is yours, delete it and run mlexp again`,
+    );
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new UserError(
       `${file} is not valid JSON (${(error as Error).message}): fix it, or restore it with \`git checkout -- ${YO_RC}\``,
