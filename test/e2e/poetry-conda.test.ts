@@ -8,7 +8,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE } from '../../src/lib/catalogue.js';
+import { CATALOGUE, isNeeded } from '../../src/lib/catalogue.js';
+import type { Answers } from '../../src/lib/options.js';
 import { generate, metricLines, projectEnv, runId, runInProject } from './project.js';
 
 describe('poetry project (no tracker service, ccds, no CI, BSD licence)', () => {
@@ -63,7 +64,7 @@ describe('conda project (MLflow, generic layout, Azure Pipelines, Apache licence
 
     // Every catalogue entry this project needs appears once, from conda-forge or (if conda-forge
     // lacks it) under pip:, with the catalogue's range.
-    const needed = CATALOGUE.filter((dependency) => !dependency.neededBy || dependency.neededBy.tracker?.includes('mlflow'));
+    const needed = CATALOGUE.filter((dependency) => isNeeded(dependency, { tracker: 'mlflow' } as Answers));
     const listed = [...condaSpecs, ...(pipSection?.pip ?? [])];
     for (const dependency of needed) {
       const spec = `${dependency.conda ?? dependency.name}${dependency.range}`;
