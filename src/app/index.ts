@@ -8,7 +8,7 @@ import Generator from 'yeoman-generator';
 import { buildContext } from '../lib/context.js';
 import { generatedFiles } from '../lib/generated-files.js';
 import { UserError } from '../lib/errors.js';
-import { gitAvailable, gitConfigValue, initialCommit, isInsideGitRepo } from '../lib/git.js';
+import { gitAvailable, gitConfigValue, initialCommit, isInsideGitRepo, PRISTINE_BRANCH } from '../lib/git.js';
 import { installProject } from '../lib/install.js';
 import { layerIdsFor, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../lib/layers.js';
 import { registerOptions, resolveAnswers, type RunFlags } from '../lib/cli-options.js';
@@ -68,7 +68,8 @@ export default class AppGenerator extends Generator {
 
   configuring(): void {
     this.destinationRoot(this.target);
-    this.config.set({ ...this.answers, version: GENERATOR_VERSION });
+    const pristineBranch = typeof this.stored?.pristineBranch === 'string' ? this.stored.pristineBranch : PRISTINE_BRANCH;
+    this.config.set({ ...this.answers, version: GENERATOR_VERSION, pristineBranch });
   }
 
   writing(): void {
@@ -96,7 +97,7 @@ export default class AppGenerator extends Generator {
       initialCommit(root, `Generate ${this.answers.projectName} with generator-mlexp ${GENERATOR_VERSION}`, {
         name: this.answers.authorName || 'mlexp',
         email: this.answers.authorEmail || 'mlexp@localhost',
-      });
+      }, PRISTINE_BRANCH);
     }
     const relative = path.relative(this.env.cwd, root) || '.';
     this.log(`\nCreated ${this.answers.projectName} in ${relative}. Next:`);

@@ -31,16 +31,28 @@ export interface Identity {
   email: string;
 }
 
-/** `git init` and commit everything; `fallback` is used only where git has no identity. */
-export function initialCommit(cwd: string, message: string, fallback: Identity): void {
+/** The branch that holds the untouched generated output of every generation and upgrade. */
+export const PRISTINE_BRANCH = 'mlexp/pristine';
+
+/** `-c user.name=… -c user.email=…` for whatever identity git lacks in `cwd`. */
+export function identityArgs(cwd: string, fallback: Identity): string[] {
+  const identity: string[] = [];
+  if (gitConfigValue('user.name', cwd) === undefined) identity.push('-c', `user.name=${fallback.name}`);
+  if (gitConfigValue('user.email', cwd) === undefined) identity.push('-c', `user.email=${fallback.email}`);
+  return identity;
+}
+
+/**
+ * `git init`, commit everything, and point the pristine branch at that commit, so a later
+ * upgrade can merge the generator's changes over the user's edits.
+ */
+export function initialCommit(cwd: string, message: string, fallback: Identity, pristineBranch: string): void {
   const run = (args: string[]) => {
     const result = git(args, cwd);
     if (!result.ok) throw new Error(`git ${args[0]} failed in ${cwd}`);
   };
   run(['init', '--quiet', '--initial-branch=main']);
   run(['add', '--all']);
-  const identity: string[] = [];
-  if (gitConfigValue('user.name', cwd) === undefined) identity.push('-c', `user.name=${fallback.name}`);
-  if (gitConfigValue('user.email', cwd) === undefined) identity.push('-c', `user.email=${fallback.email}`);
-  run([...identity, 'commit', '--quiet', '--no-verify', '-m', message]);
+  run([...identityArgs(cwd, fallback), 'commit', '--quiet', '--no-verify', '-m', message]);
+  run(['branch', pristineBranch, 'HEAD']);
 }

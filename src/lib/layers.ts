@@ -23,8 +23,12 @@ export interface Layer extends LayerManifest {
   root: string;
 }
 
-/** The package's own `templates/` folder (next to `generators/` and `src/`). */
-export const TEMPLATES_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
+/**
+ * The package's own `templates/` folder (next to `generators/` and `src/`). MLEXP_TEMPLATES points
+ * elsewhere: the upgrade tests use it to stand in for a newer generator's templates.
+ */
+export const TEMPLATES_ROOT =
+  process.env.MLEXP_TEMPLATES ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
 
 /** Options whose value picks a layer, and values that need more than `<option>/<value>`. */
 const LAYERED_OPTIONS: ReadonlyArray<{ key: AnswerKey; folder: string }> = [

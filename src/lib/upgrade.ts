@@ -1,0 +1,169 @@
+/**
+ * Upgrading a generated project: re-render it with this generator version and the (possibly
+ * changed) answers, commit that output on the pristine branch, and merge it into the user's branch
+ * with git's three-way merge. The merge base is the previous pristine output, so only the
+ * generator's changes are applied over the user's edits; clashes are ordinary git conflicts.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execaSync } from 'execa';
+import { UserError } from './errors.js';
+import { identityArgs, PRISTINE_BRANCH, type Identity } from './git.js';
+import { GENERATOR_KEY, YO_RC } from './project.js';
+
+export interface UpgradeOptions {
+  root: string;
+  stored: Record<string, unknown>;
+  /** Changed answers, as `--flag value` pairs. */
+  overrides: Record<string, string>;
+  dryRun: boolean;
+  /** Render the project into `folder`, which holds the stored `.yo-rc.json`, with `flags`. */
+  render: (folder: string, flags: string[]) => void;
+  log: (line: string) => void;
+  version: string;
+}
+
+export interface UpgradeSummary {
+  updated: string[];
+  added: string[];
+  removed: string[];
+  conflicts: string[];
+  /** The commands that undo the upgrade, or undefined when nothing changed. */
+  abort?: string;
+}
+
+function git(root: string, args: string[], options: { env?: Record<string, string>; reject?: boolean; cwd?: string } = {}) {
+  const result = execaSync('git', args, { cwd: options.cwd ?? root, reject: false, stdin: 'ignore', env: options.env });
+  if ((options.reject ?? true) && result.exitCode !== 0) {
+    throw new Error(`git ${args.join(' ')} failed: ${String(result.stderr).trim()}`);
+  }
+  return { code: result.exitCode ?? 1, out: String(result.stdout).trim() };
+}
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+
+function fallbackIdentity(stored: Record<string, unknown>): Identity {
+  const name = typeof stored.authorName === 'string' && stored.authorName ? stored.authorName : 'mlexp';
+  const email = typeof stored.authorEmail === 'string' && stored.authorEmail ? stored.authorEmail : 'mlexp@localhost';
+  return { name, email };
+}
+
+/** Stop unless `root` is a clean git work tree with a pristine branch; return that branch. */
+function checkPreconditions(root: string, stored: Record<string, unknown>): string {
+  const top = git(root, ['rev-parse', '--show-toplevel'], { reject: false });
+  if (top.code !== 0 || path.resolve(top.out) !== path.resolve(root)) {
+    throw new UserError(`${root} is not the top of a git repository: upgrades merge through git; commit the project first`);
+  }
+  const dirty = lines(git(root, ['status', '--porcelain']).out);
+  if (dirty.length > 0) {
+    throw new UserError(
+      `the work tree has ${dirty.length} uncommitted change(s): commit or stash them (\`git stash -u\`), then run the upgrade again`,
+    );
+  }
+  const branch = typeof stored.pristineBranch === 'string' ? stored.pristineBranch : PRISTINE_BRANCH;
+  if (git(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { reject: false }).code !== 0) {
+    throw new UserError(
+      `no pristine generated output is recorded (branch ${branch} is missing): if commit C holds the files exactly as generated, run \`git branch ${branch} C\`, then upgrade again`,
+    );
+  }
+  return branch;
+}
+
+/** Write the files of `folder` as a tree object of the project's repository (its own index). */
+function writeTree(root: string, folder: string): string {
+  const index = path.join(mkdtempSync(path.join(tmpdir(), 'mlexp-index-')), 'index');
+  const repository = git(root, ['rev-parse', '--absolute-git-dir']).out;
+  const env = { GIT_INDEX_FILE: index };
+  const inFolder = ['--git-dir', repository, '--work-tree', folder];
+  git(root, [...inFolder, 'add', '--all', '.'], { env, cwd: folder });
+  const tree = git(root, [...inFolder, 'write-tree'], { env, cwd: folder }).out;
+  rmSync(path.dirname(index), { recursive: true, force: true });
+  return tree;
+}
+
+/** Resolve what the three-way merge leaves that has one right answer; return what remains. */
+function resolveKnownConflicts(root: string, stored: Record<string, unknown>): string[] {
+  const remaining: string[] = [];
+  for (const file of lines(git(root, ['diff', '--name-only', '--diff-filter=U']).out)) {
+    const stages = new Set(lines(git(root, ['ls-files', '--unmerged', '--', file]).out).map((line) => line.split(/\s+/)[2]));
+    if (!stages.has('2')) {
+      git(root, ['rm', '--quiet', '--', file]); // the user deleted it: it stays deleted
+    } else if (!stages.has('3')) {
+      git(root, ['add', '--', file]); // the template dropped it, but the user changed it: keep theirs
+    } else if (file === YO_RC) {
+      // answers and version from the new output, everything else (blocks, extras) kept
+      const theirs = JSON.parse(git(root, ['show', `:3:${YO_RC}`]).out)[GENERATOR_KEY];
+      const ours = JSON.parse(git(root, ['show', `:2:${YO_RC}`]).out);
+      ours[GENERATOR_KEY] = { ...stored, ...ours[GENERATOR_KEY], ...theirs };
+      writeFileSync(path.join(root, YO_RC), `${JSON.stringify(ours, null, 2)}\n`);
+      git(root, ['add', '--', YO_RC]);
+    } else {
+      remaining.push(file);
+    }
+  }
+  return remaining;
+}
+
+/** What changed between two states, as `git diff --name-status` arguments (old first). */
+function summarize(root: string, between: string[], conflicts: string[]): UpgradeSummary {
+  const summary: UpgradeSummary = { updated: [], added: [], removed: [], conflicts };
+  for (const line of lines(git(root, ['diff', '--name-status', '--no-renames', ...between]).out)) {
+    const [status, file] = line.split('\t');
+    if (!file || conflicts.includes(file)) continue;
+    if (status === 'A') summary.added.push(file);
+    else if (status === 'D') summary.removed.push(file);
+    else summary.updated.push(file);
+  }
+  return summary;
+}
+
+export function upgradeProject(options: UpgradeOptions): UpgradeSummary {
+  const { root, stored, log } = options;
+  const branch = checkPreconditions(root, stored);
+  const oldPristine = git(root, ['rev-parse', `refs/heads/${branch}`]).out;
+  const head = git(root, ['rev-parse', 'HEAD']).out;
+
+  const scratch = mkdtempSync(path.join(tmpdir(), 'mlexp-upgrade-'));
+  try {
+    const folder = path.join(scratch, path.basename(root));
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, YO_RC), readFileSync(path.join(root, YO_RC)));
+    const flags = Object.entries(options.overrides).flatMap(([flag, value]) => [`--${flag}`, value]);
+    options.render(folder, flags);
+    const tree = writeTree(root, folder);
+
+    if (tree === git(root, ['rev-parse', `${oldPristine}^{tree}`]).out) {
+      log('Already up to date: the generator would write exactly what it wrote last time.');
+      return { updated: [], added: [], removed: [], conflicts: [] };
+    }
+    const changed = Object.entries(options.overrides).map(([flag, value]) => `--${flag} ${value}`).join(' ');
+    const message = `Generated output of generator-mlexp ${options.version}${changed ? ` with ${changed}` : ''}`;
+    const identity = identityArgs(root, fallbackIdentity(stored));
+    const commit = git(root, [...identity, 'commit-tree', tree, '-p', oldPristine, '-m', message]).out;
+
+    if (options.dryRun) {
+      const merged = git(root, ['merge-tree', '--write-tree', '--name-only', '--no-messages', head, commit], { reject: false });
+      const [resultTree, ...conflicted] = lines(merged.out);
+      return summarize(root, [head, resultTree!], merged.code === 0 ? [] : conflicted);
+    }
+
+    const merge = git(root, [...identity, 'merge', '--no-ff', '--no-edit', '-m', `Upgrade: ${message}`, commit], { reject: false });
+    git(root, ['update-ref', `refs/heads/${branch}`, commit, oldPristine]);
+    const undo = `git reset --hard ${head} && git branch -f ${branch} ${oldPristine}`;
+    if (merge.code !== 0) {
+      if (git(root, ['rev-parse', '--quiet', '--verify', 'MERGE_HEAD'], { reject: false }).code !== 0) {
+        git(root, ['update-ref', `refs/heads/${branch}`, oldPristine, commit]);
+        throw new Error(`git merge failed: ${merge.out}`);
+      }
+      const conflicts = resolveKnownConflicts(root, stored);
+      if (conflicts.length > 0) {
+        return { ...summarize(root, ['--cached', head], conflicts), abort: `git merge --abort && git branch -f ${branch} ${oldPristine}` };
+      }
+      git(root, [...identity, 'commit', '--no-edit', '--no-verify']);
+    }
+    return { ...summarize(root, [head, 'HEAD'], []), abort: undo };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

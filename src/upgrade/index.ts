@@ -1,0 +1,90 @@
+/**
+ * `yo mlexp:upgrade [--<option> <value> ...] [--dry-run]` (`mlexp upgrade`): re-render the project
+ * with this generator version and the stored answers (changed by any option given), and merge the
+ * difference over the user's edits with git. See src/lib/upgrade.ts.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execaSync } from 'execa';
+import Generator from 'yeoman-generator';
+import { optionHelp } from '../lib/cli-options.js';
+import { UserError } from '../lib/errors.js';
+import { ANSWER_OPTIONS, validateAnswer, type Answers } from '../lib/options.js';
+import { findProjectRoot, readStoredConfig } from '../lib/project.js';
+import { upgradeProject } from '../lib/upgrade.js';
+import { GENERATOR_VERSION } from '../lib/version.js';
+
+const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
+/** Renaming the project or its package is a refactoring, not an upgrade. */
+const FIXED = new Set(['projectName', 'packageName']);
+const CHANGEABLE = ANSWER_OPTIONS.filter((option) => !FIXED.has(option.key));
+
+export default class UpgradeGenerator extends Generator {
+  private root!: string;
+  private stored!: Record<string, unknown>;
+  private overrides!: Record<string, string>;
+
+  constructor(args: string[], options: Generator['options']) {
+    super(args, options, { customInstallTask: true });
+    for (const option of CHANGEABLE) this.option(option.flag, { type: String, description: optionHelp(option) });
+    this.option('dry-run', { type: Boolean, description: 'List what would change and what would conflict; change nothing.' });
+  }
+
+  initializing(): void {
+    const root = findProjectRoot(this.env.cwd);
+    if (!root) throw new UserError(`${this.env.cwd} is not inside an mlexp project (no .yo-rc.json up the tree)`);
+    const options = this.options as Record<string, unknown>;
+    for (const key of FIXED) {
+      const flag = key === 'projectName' ? 'project-name' : 'package-name';
+      if (options[key] !== undefined || options[flag] !== undefined) {
+        throw new UserError(`--${flag} cannot change in an upgrade: rename the package by hand, then upgrade`);
+      }
+    }
+    this.root = root;
+    this.stored = readStoredConfig(root) ?? {};
+    this.overrides = {};
+    for (const option of CHANGEABLE) {
+      const camel = option.flag.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+      const value = options[camel] ?? options[option.flag];
+      if (value === undefined || value === null) continue;
+      const problem = validateAnswer(option.key, String(value), this.stored as Partial<Answers>);
+      if (problem) throw new UserError(problem);
+      this.overrides[option.flag] = String(value);
+    }
+  }
+
+  default(): void {
+    const options = this.options as Record<string, unknown>;
+    const dryRun = Boolean(options.dryRun ?? options['dry-run']);
+    const summary = upgradeProject({
+      root: this.root,
+      stored: this.stored,
+      overrides: this.overrides,
+      dryRun,
+      version: GENERATOR_VERSION,
+      log: (line) => this.log(line),
+      render: (folder, flags) => {
+        const result = execaSync('node', [CLI, '--yes', '--skip-install', '--skip-git', ...flags], {
+          cwd: folder,
+          reject: false,
+          stdin: 'ignore',
+          all: true,
+        });
+        if (result.exitCode !== 0) throw new Error(`rendering the new output failed:\n${String(result.all)}`);
+      },
+    });
+    const list = (title: string, files: string[]) => {
+      if (files.length) this.log(`${title} (${files.length}):\n${files.map((file) => `  ${file}`).join('\n')}`);
+    };
+    this.log(dryRun ? 'Dry run: nothing was changed. The upgrade would make these changes:' : 'Upgrade summary:');
+    list('updated', summary.updated);
+    list('added', summary.added);
+    list('removed', summary.removed);
+    list('in conflict', summary.conflicts);
+    if (dryRun || !summary.abort) return;
+    if (summary.conflicts.length) {
+      this.log('Resolve the conflicts (git status lists them; markers are in the files), `git add` them, then `git commit`.');
+    }
+    this.log(`To undo the upgrade: ${summary.abort}`);
+  }
+}

@@ -1,0 +1,163 @@
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { CLI, listFiles, ROOT, tmpFolder } from './helpers.js';
+
+const ENV = { NO_COLOR: '1', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
+
+async function mlexp(args: string[], cwd: string, env: Record<string, string> = {}) {
+  return execa('node', [CLI, ...args], { cwd, reject: false, stdin: 'ignore', all: true, env: { ...ENV, ...env } });
+}
+
+async function git(cwd: string, ...args: string[]) {
+  return (await execa('git', args, { cwd, env: ENV })).stdout.trim();
+}
+
+/** A generated, committed project with the kinds of edits users make, committed too. */
+async function editedProject(options: string[] = []): Promise<string> {
+  const cwd = tmpFolder();
+  const result = await mlexp(['proj', '--yes', '--skip-install', ...options], cwd);
+  expect(result.exitCode, result.all).toBe(0);
+  const root = path.join(cwd, 'proj');
+  // a changed line in a templated file, a new file, a deleted file, an edit to the example code
+  const readme = path.join(root, 'README.md');
+  writeFileSync(readme, readFileSync(readme, 'utf8').replace(/^# proj$/m, '# Proj: churn experiments'));
+  writeFileSync(path.join(root, 'src/proj/features.py'), '"""Our features."""\n\nCOLUMNS = ["a", "b"]\n');
+  rmSync(path.join(root, 'docs/evaluation.md'));
+  const linear = path.join(root, 'src/proj/models/linear.py');
+  writeFileSync(linear, readFileSync(linear, 'utf8').replace('Standardise features, then', 'Our team: standardise, then'));
+  await git(root, 'add', '-A');
+  await git(root, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qm', 'our edits');
+  return root;
+}
+
+/** Everything an upgrade could touch: files, HEAD, every ref, the index state. */
+async function state(root: string) {
+  return {
+    files: Object.fromEntries(listFiles(root).map((file) => [file, readFileSync(path.join(root, file), 'utf8')])),
+    refs: await git(root, 'for-each-ref', '--format=%(refname) %(objectname)'),
+    head: await git(root, 'rev-parse', 'HEAD'),
+    status: await git(root, 'status', '--porcelain'),
+  };
+}
+
+/** A copy of the templates with changes, standing in for a newer generator version. */
+function newerTemplates(change: (root: string) => void): string {
+  const copy = path.join(tmpFolder('mlexp-templates-'), 'templates');
+  cpSync(path.join(ROOT, 'templates'), copy, { recursive: true });
+  change(copy);
+  return copy;
+}
+
+describe('mlexp upgrade', () => {
+  it('merges a newer template over the user edits; a clash is a normal git conflict', async () => {
+    const root = await editedProject();
+    const templates = newerTemplates((copy) => {
+      const readme = path.join(copy, 'app/base/files/README.md');
+      // a change far from the user's edit, and one on the very line the user changed
+      writeFileSync(
+        readme,
+        readFileSync(readme, 'utf8')
+          .replace('# <%- projectName %>', '# <%- projectName %> (experiments)')
+          .concat('\n## Support\n\nAsk in #ml-platform.\n'),
+      );
+      appendFileSync(path.join(copy, 'app/base/files/configs/regression.yaml'), '# tuned defaults: see docs/evaluation.md\n');
+    });
+    const result = await mlexp(['upgrade'], root, { MLEXP_TEMPLATES: templates });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(/in conflict \(1\):\n {2}README\.md/);
+    expect(result.all).toMatch(/To undo the upgrade: git merge --abort && git branch -f mlexp\/pristine [0-9a-f]{40}/);
+
+    // the clash shows as git conflict markers and an unmerged index entry
+    expect(await git(root, 'diff', '--name-only', '--diff-filter=U')).toBe('README.md');
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    expect(readme).toMatch(/<<<<<<< HEAD\n# Proj: churn experiments\n=======\n# proj \(experiments\)\n>>>>>>> /);
+    expect(readme).toContain('## Support'); // the non-clashing template change arrived
+    expect(readFileSync(path.join(root, 'configs/regression.yaml'), 'utf8')).toContain('# tuned defaults');
+    // every other user edit is still there; the deleted file stays deleted
+    expect(readFileSync(path.join(root, 'src/proj/features.py'), 'utf8')).toContain('COLUMNS');
+    expect(readFileSync(path.join(root, 'src/proj/models/linear.py'), 'utf8')).toContain('Our team: standardise');
+    expect(existsSync(path.join(root, 'docs/evaluation.md'))).toBe(false);
+    expect(listFiles(root).filter((file) => file.endsWith('.rej') || file.endsWith('.orig'))).toEqual([]);
+  });
+
+  it('switches the tracker and env tool through the same merge; the merge is recorded with the pristine side', async () => {
+    const root = await editedProject();
+    const result = await mlexp(['upgrade', '--tracker', 'wandb', '--env-tool', 'uv'], root);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(await git(root, 'status', '--porcelain')).toBe('');
+    const files = listFiles(root);
+    expect(files).toContain('src/proj/trackers/wandb_tracker.py');
+    expect(files).not.toContain('src/proj/trackers/mlflow_tracker.py');
+    expect(files).not.toContain('requirements.txt');
+    expect(files).toContain('.python-version');
+    expect(readFileSync(path.join(root, 'pyproject.toml'), 'utf8')).toMatch(/wandb>=/);
+    expect(readFileSync(path.join(root, 'configs/experiment.yaml'), 'utf8')).toMatch(/tracker:\n {2}name: wandb/);
+    const stored = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-mlexp'];
+    expect(stored).toMatchObject({ tracker: 'wandb', envTool: 'uv' });
+    expect(readFileSync(path.join(root, 'src/proj/models/linear.py'), 'utf8')).toContain('Our team: standardise');
+    expect(existsSync(path.join(root, 'docs/evaluation.md'))).toBe(false);
+    // HEAD is a merge whose second parent is the new pristine output
+    const parents = (await git(root, 'log', '-1', '--format=%P')).split(' ');
+    expect(parents).toHaveLength(2);
+    expect(parents[1]).toBe(await git(root, 'rev-parse', 'mlexp/pristine'));
+    // a second upgrade with the same answers has nothing to do
+    const again = await mlexp(['upgrade'], root);
+    expect(again.all).toMatch(/Already up to date/);
+  });
+
+  it('--dry-run lists the changes and conflicts and changes nothing', async () => {
+    const root = await editedProject();
+    const before = await state(root);
+    const result = await mlexp(['upgrade', '--tracker', 'none', '--dry-run'], root);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(/Dry run: nothing was changed/);
+    expect(result.all).toMatch(/removed \(2\):\n {2}src\/proj\/trackers\/mlflow_tracker\.py/);
+    expect(await state(root)).toEqual(before);
+  });
+
+  it('refuses a dirty tree', async () => {
+    const root = await editedProject();
+    writeFileSync(path.join(root, 'scratch.txt'), 'work in progress\n');
+    const before = await state(root);
+    const result = await mlexp(['upgrade', '--tracker', 'none'], root);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr.trim()).toBe(
+      'error: the work tree has 1 uncommitted change(s): commit or stash them (`git stash -u`), then run the upgrade again',
+    );
+    expect(await state(root)).toEqual(before);
+  });
+
+  it('the printed abort command restores the exact previous commit, refs and tree', async () => {
+    const root = await editedProject();
+    const before = await state(root);
+    const templates = newerTemplates((copy) => {
+      const readme = path.join(copy, 'app/base/files/README.md');
+      writeFileSync(readme, readFileSync(readme, 'utf8').replace('# <%- projectName %>', '# <%- projectName %> (v2)'));
+    });
+    const result = await mlexp(['upgrade', '--tracker', 'wandb'], root, { MLEXP_TEMPLATES: templates });
+    const abort = /To undo the upgrade: (.+)/.exec(result.all)?.[1];
+    expect(abort, result.all).toBeDefined();
+    expect(await state(root)).not.toEqual(before);
+    await execa('sh', ['-c', abort!], { cwd: root, env: ENV });
+    expect(await state(root)).toEqual(before);
+  });
+
+  it('without a pristine branch, says how to adopt the project instead of guessing', async () => {
+    const root = await editedProject();
+    await git(root, 'branch', '-D', 'mlexp/pristine');
+    const result = await mlexp(['upgrade'], root);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr.trim()).toMatch(
+      /^error: no pristine generated output is recorded \(branch mlexp\/pristine is missing\): if commit C holds the files exactly as generated, run `git branch mlexp\/pristine C`, then upgrade again$/,
+    );
+  });
+
+  it('refuses to rename the package', async () => {
+    const root = await editedProject();
+    const result = await mlexp(['upgrade', '--package-name', 'other'], root);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr.trim()).toMatch(/unknown option '--package-name'|--package-name cannot change in an upgrade/);
+  });
+});
