@@ -1,11 +1,13 @@
 """Every test runs inside a scratch project so nothing touches the real one."""
 
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
 
 from <%- packageName %>.config import ExperimentConfig, load_config
+from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.paths import resolve_path
 from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, TRACKERS
 
@@ -51,3 +53,42 @@ def fast_config(name: str = "experiment.yaml", *overrides: str) -> ExperimentCon
 def example_data_file() -> Path:
     """The example dataset's CSV, wherever the default config puts it."""
     return resolve_path(fast_config().dataset.params["path"])
+
+
+def check_tracker(tracker) -> None:
+    """Check the ``Tracker`` contract: log, read back, fail, search (see its docstring).
+
+    ``test_contracts.py`` runs it on every registered tracker; trackers that need a live
+    service run it in their own tests against a fake of their SDK.
+    """
+    experiment = f"contract-{uuid.uuid4().hex[:8]}"
+    with tracker.start_run(experiment, tags={"stage": "test"}) as run:
+        run.log_params({"alpha": 0.5, "model.name": "m"})
+        run.log_metrics({"test/accuracy": 0.75, "slice/group/a b/accuracy": 1.0})
+        run.set_tags({"git.dirty": "false"})
+        run.log_artifact("predictions.csv", "id,truth\n0,1\n")
+        run.log_artifact("environment/packages.txt", b"numpy==2\n")
+        run_id = run.run_id
+
+    record = tracker.get_run(run_id)
+    assert record.run_id == run_id and record.experiment == experiment
+    assert record.status == "FINISHED"
+    assert record.params["alpha"] == "0.5" and record.params["model.name"] == "m"
+    assert record.metrics["test/accuracy"] == 0.75
+    assert record.metrics["slice/group/a b/accuracy"] == 1.0
+    assert record.tags["stage"] == "test" and record.tags["git.dirty"] == "false"
+    assert tracker.read_artifact(run_id, "predictions.csv") == b"id,truth\n0,1\n"
+    assert tracker.read_artifact(run_id, "environment/packages.txt") == b"numpy==2\n"
+    with pytest.raises(TrackerError):
+        tracker.read_artifact(run_id, "absent.txt")
+
+    with pytest.raises(RuntimeError, match="boom"), tracker.start_run(experiment) as failed:
+        raise RuntimeError("boom")
+    assert tracker.get_run(failed.run_id).status == "FAILED"
+
+    ranked = [record.run_id for record in tracker.search_runs(experiment)]
+    assert ranked == [failed.run_id, run_id]
+    assert tracker.search_runs("no-such-experiment") == []
+    with pytest.raises(TrackerError):
+        tracker.get_run("0" * 32)
+    assert isinstance(tracker.ui_hint(), str) and tracker.ui_hint()

@@ -8,14 +8,21 @@ How blocks are instantiated:
   evaluator that no config selects fails ``test_every_block_is_selected_by_a_config``: add a
   config snippet (e.g. ``extends: experiment.yaml`` plus the new block) to get it tested.
 - Trackers are built with their default params inside a scratch project shared by the
-  session (so their stores land in tmp and are created once); ``MockTracker`` takes the same
-  test. Trackers whose optional package (class attribute ``requires``) is missing are skipped.
+  session (so their stores land in tmp and are created once), with an empty home folder and
+  their ``offline_env`` set; ``MockTracker`` takes the same test. A tracker whose package
+  (class attribute ``requires``) is missing fails a test: the project's dependencies include
+  it. Trackers that need a live service (class attribute ``credentials``, no ``offline_env``)
+  are left out of the recording test: this file checks that
+  without credentials they fail at start with one line naming those variables, and their own
+  test file runs ``conftest.check_tracker`` against a fake of their SDK.
 """
 
+import contextlib
 import importlib.util
 import math
+import os
 import re
-import uuid
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,7 +36,7 @@ from <%- packageName %>.evaluators.base import Evaluation, Evaluator
 from <%- packageName %>.models.base import Model
 from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, TRACKERS
 
-from conftest import CONFIG_FILES
+from conftest import CONFIG_FILES, check_tracker
 from mocks import MockDataset, MockModel, MockTracker
 
 CONFIGS = {path.name: load_config(path) for path in CONFIG_FILES}
@@ -169,48 +176,91 @@ def test_evaluator_contract(config_name):
 # --- trackers -------------------------------------------------------------------------------
 
 
+class TokenTracker(MockTracker):
+    """A mock tracker that needs a credential, to test the missing-credential contract."""
+
+    credentials = ("MOCK_TRACKER_TOKEN",)
+
+    def _open_run(self, experiment, run_name, tags):
+        if not os.environ.get("MOCK_TRACKER_TOKEN"):
+            raise TrackerError("mock tracker: set MOCK_TRACKER_TOKEN")
+        return super()._open_run(experiment, run_name, tags)
+
+
+def missing_modules(factory) -> list[str]:
+    missing = []
+    for module in getattr(factory, "requires", ()):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:  # a parent package is missing
+            found = False
+        if not found:
+            missing.append(module)
+    return missing
+
+
+def needs_service(factory) -> bool:
+    return bool(getattr(factory, "credentials", ())) and not getattr(factory, "offline_env", {})
+
+
 def default_trackers() -> list:
-    cases = []
-    for name in TRACKERS.names():
-        requires = getattr(TRACKERS.get(name), "requires", ())
-        missing = [m for m in requires if importlib.util.find_spec(m) is None]
-        marks = pytest.mark.skip(reason=f"needs {missing}") if missing else ()
-        cases.append(pytest.param(name, marks=marks, id=name))
+    """Every tracker that can record here: trackers needing a live service are left out.
+
+    Those are covered twice instead: ``test_missing_credentials_fail_in_one_line`` below, and
+    their own test file, which runs ``conftest.check_tracker`` against a fake of their SDK.
+    """
+    cases = [
+        pytest.param(name, id=name)
+        for name in TRACKERS.names()
+        if not needs_service(TRACKERS.get(name))
+    ]
     return [*cases, pytest.param("mock", id="MockTracker")]
+
+
+def test_every_tracker_package_is_installed():
+    missing = {name: missing_modules(TRACKERS.get(name)) for name in TRACKERS.names()}
+    assert not any(missing.values()), f"install the project's dependencies: {missing}"
+
+
+def credentialed_trackers() -> list:
+    names = [name for name in TRACKERS.names() if getattr(TRACKERS.get(name), "credentials", ())]
+    cases = [pytest.param(name, id=name) for name in names]
+    return [*cases, pytest.param("token-mock", id="TokenTracker")]
+
+
+def empty_home(monkeypatch, folder: Path) -> None:
+    """Hide the user's logins and config files (``~/.netrc``, CLI profiles...)."""
+    folder.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(folder))
+    monkeypatch.setenv("USERPROFILE", str(folder))
 
 
 @pytest.mark.parametrize("name", default_trackers())
 def test_tracker_contract(name, store_root, monkeypatch):
     monkeypatch.chdir(store_root)
-    tracker = MockTracker() if name == "mock" else TRACKERS.build(name)
-    experiment = f"contract-{uuid.uuid4().hex[:8]}"
-    with tracker.start_run(experiment, tags={"stage": "test"}) as run:
-        run.log_params({"alpha": 0.5, "model.name": "m"})
-        run.log_metrics({"test/accuracy": 0.75, "slice/group/a b/accuracy": 1.0})
-        run.set_tags({"git.dirty": "false"})
-        run.log_artifact("predictions.csv", "id,truth\n0,1\n")
-        run.log_artifact("environment/packages.txt", b"numpy==2\n")
-        run_id = run.run_id
+    empty_home(monkeypatch, store_root / "home")
+    if name == "mock":
+        tracker = MockTracker()
+    else:
+        for key, value in getattr(TRACKERS.get(name), "offline_env", {}).items():
+            monkeypatch.setenv(key, value)
+        tracker = TRACKERS.build(name)
+    check_tracker(tracker)
 
-    record = tracker.get_run(run_id)
-    assert record.run_id == run_id and record.experiment == experiment
-    assert record.status == "FINISHED"
-    assert record.params["alpha"] == "0.5" and record.params["model.name"] == "m"
-    assert record.metrics["test/accuracy"] == 0.75
-    assert record.metrics["slice/group/a b/accuracy"] == 1.0
-    assert record.tags["stage"] == "test" and record.tags["git.dirty"] == "false"
-    assert tracker.read_artifact(run_id, "predictions.csv") == b"id,truth\n0,1\n"
-    assert tracker.read_artifact(run_id, "environment/packages.txt") == b"numpy==2\n"
-    with pytest.raises(TrackerError):
-        tracker.read_artifact(run_id, "absent.txt")
 
-    with pytest.raises(RuntimeError, match="boom"), tracker.start_run(experiment) as failed:
-        raise RuntimeError("boom")
-    assert tracker.get_run(failed.run_id).status == "FAILED"
+@pytest.mark.parametrize("name", credentialed_trackers())
+def test_tracker_without_credentials_fails_at_start_in_one_line(name, tmp_path, monkeypatch):
+    empty_home(monkeypatch, tmp_path / "home")
+    factory = TokenTracker if name == "token-mock" else TRACKERS.get(name)
+    for variable in (*factory.credentials, *getattr(factory, "offline_env", {})):
+        monkeypatch.delenv(variable, raising=False)
+    tracker = TokenTracker() if name == "token-mock" else TRACKERS.build(name)
 
-    ranked = [record.run_id for record in tracker.search_runs(experiment)]
-    assert ranked == [failed.run_id, run_id]
-    assert tracker.search_runs("no-such-experiment") == []
-    with pytest.raises(TrackerError):
-        tracker.get_run("0" * 32)
+    with pytest.raises(TrackerError) as caught, tracker.start_run("no-credentials"):
+        pytest.fail("the body must not run")
+    message = str(caught.value)
+    assert "\n" not in message.strip()
+    assert all(variable in message for variable in factory.credentials), message
+    with contextlib.suppress(TrackerError):  # a tracker may not read without credentials
+        assert tracker.search_runs("no-credentials") == [], "a run was left behind"
     assert isinstance(tracker.ui_hint(), str) and tracker.ui_hint()

@@ -5,9 +5,6 @@ import subprocess
 import sys
 
 import pytest
-
-pytest.importorskip("mlflow")
-
 from mlflow import MlflowClient
 
 from <%- packageName %>.cli import main
@@ -98,6 +95,24 @@ def test_unreachable_server_fails_at_start(monkeypatch):
         pytest.fail("the body must not run")
 
 
+def test_log_model_saves_locally_and_uploads_artifacts(monkeypatch, store_uri, tmp_path):
+    import mlflow.sklearn
+    from sklearn.linear_model import LogisticRegression
+
+    def flavor_log_model(*args, **kwargs):
+        raise AssertionError("flavor log_model calls the logged-models API")
+
+    monkeypatch.setattr(mlflow.sklearn, "log_model", flavor_log_model)
+    model = LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
+    tracker = MlflowTracker(tracking_uri=store_uri)
+    with tracker.start_run("models") as run:
+        run.log_model(model)
+    assert b"sklearn" in tracker.read_artifact(run.run_id, "model/MLmodel")
+    folder = MlflowClient(tracking_uri=store_uri).download_artifacts(run.run_id, "model", tmp_path)
+    loaded = mlflow.sklearn.load_model(folder)
+    assert list(loaded.predict([[0.0], [3.0]])) == [0, 1]
+
+
 def test_missing_package_is_a_tracker_error(monkeypatch, store_uri):
     monkeypatch.setitem(sys.modules, "mlflow", None)
     with pytest.raises(TrackerError, match="needs the mlflow package"):
@@ -106,16 +121,21 @@ def test_missing_package_is_a_tracker_error(monkeypatch, store_uri):
 
 def test_cli_uses_mlflow_tracking_uri_unchanged(capsys, monkeypatch, project, store_uri):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", store_uri)
+    # The mlflow tracker explicitly: projects on Databricks or Azure ML ship this test too.
+    (project / "configs/mlflow.yaml").write_text(
+        "extends: experiment.yaml\ntracker: {name: mlflow, params: {}}\n"
+    )
+    config = ["--config", "configs/mlflow.yaml"]
     overrides = ["--set", "evaluator.bootstrap.n_resamples=50", "--set", "experiment=cli"]
-    assert main(["run", *overrides]) == 0
+    assert main(["run", *config, *overrides]) == 0
     out = capsys.readouterr().out
     assert "tracker mlflow" in out
     run_id = out.split()[1]
 
-    assert main(["reproduce", run_id]) == 0
+    assert main(["reproduce", run_id, *config]) == 0
     assert "metrics match" in capsys.readouterr().out
-    assert main(["compare", "--experiment", "cli"]) == 0
+    assert main(["compare", "--experiment", "cli", *config]) == 0
     assert run_id in capsys.readouterr().out
-    assert main(["ui"]) == 0
+    assert main(["ui", *config]) == 0
     assert capsys.readouterr().out.strip() == f"mlflow ui --backend-store-uri {store_uri}"
     assert not (project / "mlflow.db").exists()

@@ -4,7 +4,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,20 @@ class Tracker(ABC):
         - ``get_run(run_id)`` returns a ``RunRecord``; ``read_artifact(run_id, name)`` its bytes.
         - ``search_runs(experiment)`` returns the experiment's ``RunRecord``s, newest first.
         - ``ui_hint()`` tells a person how to browse the runs.
+
+    Class attributes the tests read (all optional):
+        - ``requires``: modules the tracker imports lazily; without them its tests are skipped.
+        - ``credentials``: environment variables its service needs, all named in the one-line
+          ``TrackerError`` raised at start when they are missing. The generic contract test
+          never reaches a live service: it checks that error, and the tracker's own tests
+          run the full contract against a fake of its SDK.
+        - ``offline_env``: environment under which the tracker records with no service and
+          no account (e.g. an offline mode); the contract test runs it that way.
     """
+
+    requires: ClassVar[tuple[str, ...]] = ()
+    credentials: ClassVar[tuple[str, ...]] = ()
+    offline_env: ClassVar[dict[str, str]] = {}
 
     @contextmanager
     def start_run(

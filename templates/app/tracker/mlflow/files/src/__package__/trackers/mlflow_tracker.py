@@ -5,6 +5,11 @@ The tracking URI is, in order: the ``tracking_uri`` parameter, ``MLFLOW_TRACKING
 ``sqlite:///<project root>/mlflow.db``. Experiments created in a SQLite store keep their
 artifacts in ``mlartifacts/`` beside the database file; a server decides for itself.
 ``mlflow`` is imported only when a run is opened or read.
+
+Services that speak the MLflow API (Databricks, Azure ML) subclass ``MlflowTracker`` and
+override its extension points: ``_connect`` (check credentials, return the tracking URI),
+``_store_experiment``/``_display_experiment`` (map experiment names to the store's names),
+``_prepare_experiment`` (before an experiment is created) and ``run_class``.
 """
 
 import logging
@@ -16,7 +21,7 @@ import time
 import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.paths import project_root
@@ -81,12 +86,38 @@ class MlflowRun(Run):
         tag = InputTag("mlflow.data.context", context)
         self.client.log_inputs(self.run_id, [DatasetInput(entity, [tag])])
 
+    def log_model(self, model: Any, name: str = "model") -> None:
+        """Save a scikit-learn compatible ``model`` locally, then upload it as artifacts.
+
+        The folder is an MLflow model in the safe ``skops`` format, which
+        ``mlflow.pyfunc.load_model("runs:/<run_id>/<name>")`` loads. ``mlflow.<flavor>.log_model``
+        is avoided on purpose: with MLflow 3 it also calls the logged-models API, which some
+        MLflow services (Azure ML) answer with 404.
+        """
+        import mlflow.sklearn
+
+        with tempfile.TemporaryDirectory() as scratch:
+            path = Path(scratch) / "model"
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                mlflow.sklearn.save_model(
+                    model,
+                    str(path),
+                    serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_SKOPS,
+                    pip_requirements=mlflow.sklearn.get_default_pip_requirements(
+                        include_skops=True
+                    ),
+                )
+            self.client.log_artifacts(self.run_id, str(path), name)
+
 
 @TRACKERS.register("mlflow")
 class MlflowTracker(Tracker):
     """Runs in an MLflow tracking store (see the module docstring for the URI order)."""
 
-    requires = ("mlflow",)
+    requires: ClassVar[tuple[str, ...]] = ("mlflow",)
+    run_class: ClassVar[type[MlflowRun]] = MlflowRun
+    label: ClassVar[str] = "mlflow"
 
     def __init__(self, tracking_uri: str | None = None) -> None:
         self.tracking_uri = (
@@ -96,35 +127,65 @@ class MlflowTracker(Tracker):
         )
         self.artifact_root = _sqlite_artifact_root(self.tracking_uri)
 
+    # --- extension points for services that speak the MLflow API -------------------------
+
+    def _connect(self) -> str:
+        """Return the tracking URI to use; raise a one-line ``TrackerError`` if unusable.
+
+        Called before every client is made, so credential checks belong here.
+        """
+        return self.tracking_uri
+
+    def _store_experiment(self, experiment: str) -> str:
+        """Return the store's name for ``experiment``."""
+        return experiment
+
+    def _display_experiment(self, stored: str) -> str:
+        """Return the experiment name for the store's name (inverse of ``_store_experiment``)."""
+        return stored
+
+    def _prepare_experiment(self, stored: str) -> None:
+        """Prepare the store before the experiment ``stored`` is created (nothing here)."""
+
+    def _artifact_location(self, experiment: str) -> str | None:
+        """Return where a new experiment keeps its artifacts (``None``: the store decides)."""
+        if self.artifact_root is None:
+            return None
+        return (self.artifact_root / re.sub(r"[^A-Za-z0-9_.-]+", "_", experiment)).as_uri()
+
+    # --- the Tracker contract ----------------------------------------------------------------
+
     def _client(self) -> Any:
         try:
             from mlflow import MlflowClient
         except ImportError:
             raise TrackerError(
-                "the mlflow tracker needs the mlflow package: pip install mlflow"
+                f"the {self.label} tracker needs the mlflow package: pip install mlflow"
                 " (or select tracker: local)"
             ) from None
+        uri = self._connect()
         logging.getLogger("alembic").setLevel(logging.WARNING)
-        return MlflowClient(tracking_uri=self.tracking_uri)
+        return MlflowClient(tracking_uri=uri)
 
     def _open_run(self, experiment: str, run_name: str | None, tags: dict[str, Any]) -> Run:
         client = self._client()
+        stored = self._store_experiment(experiment)
         try:
-            found = client.get_experiment_by_name(experiment)
+            found = client.get_experiment_by_name(stored)
             if found is not None:
                 experiment_id = found.experiment_id
             else:
-                location = None
-                if self.artifact_root is not None:
-                    folder = re.sub(r"[^A-Za-z0-9_.-]+", "_", experiment)
-                    location = (self.artifact_root / folder).as_uri()
-                experiment_id = client.create_experiment(experiment, artifact_location=location)
+                self._prepare_experiment(stored)
+                location = self._artifact_location(experiment)
+                experiment_id = client.create_experiment(stored, artifact_location=location)
             tags = {key: str(value) for key, value in tags.items()}
             run = client.create_run(experiment_id, tags=tags, run_name=run_name)
+        except TrackerError:
+            raise
         except Exception as exc:
-            message = f"cannot start an MLflow run at {self.tracking_uri}: {exc}"
+            message = f"cannot start an MLflow run at {self._where()}: {exc}"
             raise TrackerError(message) from None
-        return MlflowRun(client, run.info.run_id)
+        return self.run_class(client, run.info.run_id)
 
     def _close_run(self, run: Run, status: str) -> None:
         assert isinstance(run, MlflowRun)
@@ -135,9 +196,10 @@ class MlflowTracker(Tracker):
         client = self._client()
         try:
             run = client.get_run(run_id)
+            stored = client.get_experiment(run.info.experiment_id).name
         except Exception as exc:
-            raise TrackerError(f"no MLflow run {run_id} at {self.tracking_uri}: {exc}") from None
-        return _to_record(run, client.get_experiment(run.info.experiment_id).name)
+            raise TrackerError(f"no MLflow run {run_id} at {self._where()}: {exc}") from None
+        return _to_record(run, self._display_experiment(stored))
 
     def read_artifact(self, run_id: str, name: str) -> bytes:
         """Download one artifact and return its bytes."""
@@ -152,16 +214,23 @@ class MlflowTracker(Tracker):
     def search_runs(self, experiment: str) -> list[RunRecord]:
         """Return the runs of ``experiment``, newest first."""
         client = self._client()
-        found = client.get_experiment_by_name(experiment)
-        if found is None:
-            return []
-        return [_to_record(run, experiment) for run in _all_runs(client, found.experiment_id)]
+        try:
+            found = client.get_experiment_by_name(self._store_experiment(experiment))
+            if found is None:
+                return []
+            runs = list(_all_runs(client, found.experiment_id))
+        except Exception as exc:
+            raise TrackerError(f"cannot search runs at {self._where()}: {exc}") from None
+        return [_to_record(run, experiment) for run in runs]
 
     def ui_hint(self) -> str:
         """Return the command (or address) that opens the MLflow UI for this store."""
         if self.tracking_uri.startswith(("http://", "https://")):
             return f"open {self.tracking_uri} in a browser"
         return f"mlflow ui --backend-store-uri {shlex.quote(self.tracking_uri)}"
+
+    def _where(self) -> str:
+        return self.tracking_uri
 
 
 def _sqlite_artifact_root(uri: str) -> Path | None:
