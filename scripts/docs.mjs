@@ -1,6 +1,9 @@
-// Rewrite README.md's option table from the option model (run `npm run docs` after `npm run build`).
-import { readFileSync, writeFileSync } from 'node:fs';
+// Rewrite what is derived from the option model (run `npm run docs`, which builds first):
+// README.md's option table and the published preset schema.
+import { writeFileSync, readFileSync } from 'node:fs';
 import { withOptionsTable } from '../generators/lib/options-table.js';
+import { presetSchema } from '../generators/lib/preset.js';
 
-const file = new URL('../README.md', import.meta.url);
-writeFileSync(file, withOptionsTable(readFileSync(file, 'utf8')));
+const readme = new URL('../README.md', import.meta.url);
+writeFileSync(readme, withOptionsTable(readFileSync(readme, 'utf8')));
+writeFileSync(new URL('../schema/mlexp-preset.schema.json', import.meta.url), `${JSON.stringify(presetSchema(), null, 2)}\n`);

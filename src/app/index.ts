@@ -16,6 +16,7 @@ import { validateAnswer, type Answers } from '../lib/options.js';
 import { isEmptyOrMissing, readStoredConfig } from '../lib/project.js';
 import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
 import { GENERATOR_VERSION } from '../lib/version.js';
+import { presetLayer, resolvePresetStack, storedPresetSpec, type PresetStack } from '../lib/preset.js';
 
 /** Adapters that prompt on the real terminal (yeoman-test's adapter answers from the test). */
 const TERMINAL_ADAPTERS = new Set(['QueuedAdapter', 'TerminalAdapter']);
@@ -26,6 +27,7 @@ export default class AppGenerator extends Generator {
   private target!: string;
   private stored: Record<string, unknown> | undefined;
   private installed = false;
+  private presets: PresetStack | undefined;
 
   constructor(args: string[], options: Generator['options']) {
     // Yeoman reads .yo-rc.json while constructing: check it first so a broken one is one clear line.
@@ -50,7 +52,15 @@ export default class AppGenerator extends Generator {
   }
 
   async prompting(): Promise<void> {
+    const spec = this.#readOption('preset') ?? storedPresetSpec(this.stored);
+    this.presets = spec === undefined ? undefined : await resolvePresetStack(spec, this.env.cwd);
+    const top = this.presets?.presets.at(-1);
     const { answers, flags } = await resolveAnswers({
+      preset: this.presets && top && {
+        name: `${top.name}@${top.version}`,
+        defaults: this.presets.defaults as Partial<Answers>,
+        locked: this.presets.locked as Partial<Answers>,
+      },
       read: (flag) => this.#readOption(flag),
       stored: this.stored,
       prompt: (questions) => this.prompt(questions as Parameters<Generator['prompt']>[0]),
@@ -58,7 +68,11 @@ export default class AppGenerator extends Generator {
       gitIdentity: () => ({ gitUserName: gitConfigValue('user.name'), gitUserEmail: gitConfigValue('user.email') }),
     });
     const extras = this.stored?.extras;
-    this.answers = Array.isArray(extras) ? { ...answers, extras: extras.map(String) } : answers;
+    this.answers = {
+      ...answers,
+      ...(Array.isArray(extras) ? { extras: extras.map(String) } : {}),
+      ...(this.presets ? { presetDependencies: this.presets.dependencies } : {}),
+    };
     this.flags = flags;
     if (this.target === undefined) {
       this.target = path.resolve(this.env.cwd, answers.projectName);
@@ -69,20 +83,27 @@ export default class AppGenerator extends Generator {
   configuring(): void {
     this.destinationRoot(this.target);
     const pristineBranch = typeof this.stored?.pristineBranch === 'string' ? this.stored.pristineBranch : PRISTINE_BRANCH;
-    this.config.set({ ...this.answers, version: GENERATOR_VERSION, pristineBranch });
+    const { presetDependencies: _fromPreset, ...answers } = this.answers;
+    const top = this.presets?.presets.at(-1);
+    const preset = top ? { preset: { name: top.name, version: top.version } } : {};
+    this.config.set({ ...answers, ...preset, version: GENERATOR_VERSION, pristineBranch });
   }
 
   writing(): void {
     const generatorRoot = path.join(TEMPLATES_ROOT, 'app');
-    const layers = layerIdsFor(this.answers).map((id) => loadLayer(id, generatorRoot));
+    const layers = [
+      ...layerIdsFor(this.answers).map((id) => loadLayer(id, generatorRoot)),
+      ...(this.presets?.presets ?? []).flatMap((preset) => presetLayer(preset, 'app') ?? []),
+    ];
     const templates = resolveTemplates(layers, this.answers.packageName);
     const data = generatedFiles(buildContext(this.answers, GENERATOR_VERSION, []));
     const context = buildContext(this.answers, GENERATOR_VERSION, [...templates.keys(), ...Object.keys(data)]);
+    // a template at a data file's path (a team preset's own CI file, say) replaces the data file
+    for (const [target, content] of Object.entries(data)) {
+      if (!templates.has(target)) this.fs.write(this.destinationPath(target), content);
+    }
     for (const [target, source] of templates) {
       this.fs.copyTpl(source, this.destinationPath(target), context);
-    }
-    for (const [target, content] of Object.entries(data)) {
-      this.fs.write(this.destinationPath(target), content);
     }
   }
 

@@ -13,6 +13,7 @@ import { UserError } from './errors.js';
 import { layerIdsForBlock, loadLayer, resolveTemplates, TEMPLATES_ROOT } from './layers.js';
 import { ANSWER_KEYS, validateAnswer, type Answers } from './options.js';
 import { distributionName, quoted } from './names.js';
+import { presetLayer, resolvePresetStack, storedPresetSpec, type PresetStack } from './preset.js';
 import { findProjectRoot, readStoredConfig } from './project.js';
 
 export interface BlockRecord {
@@ -24,6 +25,7 @@ export abstract class BlockGenerator extends Generator {
   private answers!: Answers;
   private blockName!: string;
   private values!: Record<string, string>;
+  private presets: PresetStack | undefined;
 
   constructor(args: string[], options: Generator['options']) {
     // inheritTasks: the run-loop methods live here, in the shared base class
@@ -39,7 +41,7 @@ export abstract class BlockGenerator extends Generator {
     }
   }
 
-  initializing(): void {
+  async initializing(): Promise<void> {
     const spec = BLOCK_KINDS[this.kind];
     const raw = this.#read('name');
     if (raw === undefined) throw new UserError(`no name given: run \`mlexp ${this.kind} <name>\``);
@@ -76,13 +78,18 @@ export abstract class BlockGenerator extends Generator {
       const clash = findClash(path.join(root, 'src', this.answers.packageName), this.kind, this.blockName);
       if (clash) throw new UserError(`cannot add ${this.kind} '${this.blockName}': ${clash}; pick another name`);
     }
+    const presetSpec = storedPresetSpec(stored);
+    this.presets = presetSpec === undefined ? undefined : await resolvePresetStack(presetSpec, root);
     this.destinationRoot(root);
   }
 
   writing(): void {
     const spec = BLOCK_KINDS[this.kind];
     const generatorRoot = path.join(TEMPLATES_ROOT, this.kind);
-    const layers = layerIdsForBlock(this.kind, this.values).map((id) => loadLayer(id, generatorRoot));
+    const layers = [
+      ...layerIdsForBlock(this.kind, this.values).map((id) => loadLayer(id, generatorRoot)),
+      ...(this.presets?.presets ?? []).flatMap((preset) => presetLayer(preset, this.kind) ?? []),
+    ];
     const files = resolveTemplates(layers, this.answers.packageName, this.blockName);
     const context = {
       ...this.answers,

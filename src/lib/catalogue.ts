@@ -102,9 +102,17 @@ export function isNeeded(dependency: PythonDependency, answers: Answers): boolea
   );
 }
 
-/** The dependencies of one group this project needs, in catalogue order. */
+/**
+ * The dependencies of one group this project needs, in catalogue order, then a preset's own;
+ * a preset entry with a catalogue name replaces that entry (a team may pin tighter).
+ */
 export function dependenciesFor(answers: Answers, group: DependencyGroup): PythonDependency[] {
-  return CATALOGUE.filter((dependency) => dependency.group === group && isNeeded(dependency, answers));
+  const preset = (answers.presetDependencies ?? []).filter((dependency) => dependency.group === group);
+  const replaced = new Set(preset.map((dependency) => dependency.name));
+  const catalogue = CATALOGUE.filter(
+    (dependency) => dependency.group === group && isNeeded(dependency, answers) && !replaced.has(dependency.name),
+  );
+  return [...catalogue, ...preset];
 }
 
 export function catalogueEntry(name: string): PythonDependency {

@@ -40,7 +40,11 @@ export function registerOptions(generator: Generator): void {
   for (const flag of FLAG_OPTIONS) {
     generator.option(flag.flag, { type: Boolean, description: flag.description });
   }
+  generator.option('preset', { type: String, description: PRESET_HELP });
 }
+
+export const PRESET_HELP =
+  'A team preset to build on: an npm package name, name@version or range, a tarball or a folder (resolved by npm).';
 
 export interface AnswerSources {
   /** The command-line value of a flag, if given. */
@@ -51,6 +55,8 @@ export interface AnswerSources {
   gitIdentity: () => DefaultSources;
   /** False when prompts cannot be answered (a terminal adapter with no TTY on stdin). */
   interactive: boolean;
+  /** A team preset's answers: defaults replace the model's, locked ones cannot change. */
+  preset?: { name: string; defaults: Partial<Answers>; locked: Partial<Answers> };
 }
 
 const isTrue = (value: string | undefined) => value !== undefined && value !== 'false';
@@ -95,17 +101,25 @@ export async function resolveAnswers(sources: AnswerSources): Promise<{ answers:
     yes: isTrue(sources.read('yes')),
   };
   const given: Partial<Record<keyof Answers, string>> = {};
+  const locked = sources.preset?.locked ?? {};
   for (const option of ANSWER_OPTIONS) {
     const value = sources.read(option.flag);
     if (value === undefined) continue;
     const problem = validateAnswer(option.key, value, {});
     if (problem) throw new UserError(problem);
+    const lock = locked[option.key as keyof typeof locked];
+    if (lock !== undefined && lock !== value) {
+      throw new UserError(
+        `--${option.flag} is locked to '${String(lock)}' by preset ${sources.preset!.name}: leave --${option.flag} out or use another preset`,
+      );
+    }
     given[option.key] = value;
   }
   let defaults: DefaultSources | undefined;
   const answers: Partial<Answers> = {};
   for (const option of ANSWER_OPTIONS) {
-    let value = given[option.key];
+    const lock = locked[option.key as keyof typeof locked];
+    let value = given[option.key] ?? (lock === undefined ? undefined : String(lock));
     const stored = sources.stored?.[option.key];
     if (value === undefined && stored !== undefined) {
       const problem = validateAnswer(option.key, stored, answers);
@@ -114,7 +128,8 @@ export async function resolveAnswers(sources: AnswerSources): Promise<{ answers:
     }
     if (value === undefined) {
       defaults ??= sources.gitIdentity();
-      const fallback = defaultFor(option.key, answers, defaults);
+      const presetDefault = sources.preset?.defaults[option.key as keyof Answers];
+      const fallback = presetDefault === undefined ? defaultFor(option.key, answers, defaults) : String(presetDefault);
       if (flags.yes) {
         if (option.kind === 'text' && option.positional) {
           throw new UserError('no project name given: run `mlexp <project-name> --yes`');

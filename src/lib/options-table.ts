@@ -2,6 +2,7 @@
  * The README's option table, rendered from the option model. `npm run docs` rewrites the block
  * between the markers; a unit test fails when the README and the model disagree.
  */
+import { PRESET_HELP } from './cli-options.js';
 import { ANSWER_OPTIONS, FLAG_OPTIONS } from './options.js';
 
 export const TABLE_START = '<!-- options:start -->';
@@ -15,6 +16,7 @@ export function optionsTable(): string {
     return `| ${name} | ${values} | ${fallback} | ${option.description} |`;
   });
   const flags = FLAG_OPTIONS.map((flag) => `| \`--${flag.flag}\` | flag | off | ${flag.description} |`);
+  flags.push(`| \`--preset\` | npm spec | none | ${PRESET_HELP} |`);
   return ['| option | values | default | what it sets |', '|---|---|---|---|', ...rows, ...flags].join('\n');
 }
 

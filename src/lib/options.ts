@@ -4,6 +4,7 @@
  *
  * Option names and values are a public contract: rename nothing without a major version.
  */
+import type { PythonDependency } from './catalogue.js';
 import {
   derivePackageName,
   quoted,
@@ -45,9 +46,11 @@ export interface Answers {
   ci: Ci;
   /** Optional catalogue dependencies added by sub-generators (e.g. `pyarrow`). Not asked. */
   extras?: string[];
+  /** Dependencies a team preset adds (resolved on every run, never stored). */
+  presetDependencies?: readonly PythonDependency[];
 }
 /** Keys of the answers the option model asks for (extras are added by sub-generators). */
-export type AnswerKey = Exclude<keyof Answers, 'extras'>;
+export type AnswerKey = Exclude<keyof Answers, 'extras' | 'presetDependencies'>;
 
 /** What a default may depend on besides earlier answers (read once, e.g. from `git config`). */
 export interface DefaultSources {

@@ -1,0 +1,211 @@
+/**
+ * Team presets: npm packages holding `mlexp-preset.json` (default and locked answers, extra
+ * dependencies, a compatible generator range, optionally a preset it extends) and `templates/`
+ * (files that override or add to the generator's templates, by path, per generator).
+ *
+ * Presets are resolved by npm itself (`npm pack <spec>`), so the user's .npmrc, registry and auth
+ * apply to names, versions, ranges, scoped names, tarballs and folders alike.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { execa } from 'execa';
+import semver from 'semver';
+import type { PythonDependency } from './catalogue.js';
+import { UserError } from './errors.js';
+import type { Layer } from './layers.js';
+import { ANSWER_OPTIONS, type AnswerKey } from './options.js';
+import { GENERATOR_VERSION } from './version.js';
+
+export const MANIFEST = 'mlexp-preset.json';
+
+export interface PresetManifest {
+  generator: string;
+  defaults?: Partial<Record<AnswerKey, string>>;
+  locked?: Partial<Record<AnswerKey, string>>;
+  dependencies?: PythonDependency[];
+  extends?: string;
+}
+
+export interface ResolvedPreset {
+  name: string;
+  version: string;
+  /** Where the package was unpacked. */
+  root: string;
+  manifest: PresetManifest;
+}
+
+/** A preset chain, base first, with what it sets merged in that order. */
+export interface PresetStack {
+  presets: ResolvedPreset[];
+  defaults: Partial<Record<AnswerKey, string>>;
+  locked: Partial<Record<AnswerKey, string>>;
+  dependencies: PythonDependency[];
+}
+
+/** The manifest's JSON schema, from the option model: answers are the option keys and values. */
+export function presetSchema(): Record<string, unknown> {
+  const answers = {
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(
+      ANSWER_OPTIONS.filter((option) => option.key !== 'projectName').map((option) => [
+        option.key,
+        option.kind === 'choice'
+          ? { enum: option.choices.map((choice) => choice.value), description: option.description }
+          : { type: 'string', description: option.description },
+      ]),
+    ),
+  };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://unpkg.com/generator-mlexp/schema/mlexp-preset.schema.json',
+    title: 'generator-mlexp team preset',
+    type: 'object',
+    additionalProperties: false,
+    required: ['generator'],
+    properties: {
+      $schema: { type: 'string' },
+      generator: { type: 'string', description: 'Compatible generator-mlexp versions, as a semver range.' },
+      defaults: { ...answers, description: 'Answers taken when the user gives none (prompts start from them).' },
+      locked: { ...answers, description: 'Answers users cannot change at generation time.' },
+      dependencies: {
+        type: 'array',
+        description: 'Extra Python dependencies, added to every env tool through the catalogue.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'range', 'group', 'imports', 'conda'],
+          properties: {
+            name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
+            range: { type: 'string', pattern: '^[<>=!~][^;\\s]*$' },
+            group: { enum: ['runtime', 'dev'] },
+            imports: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
+            conda: { type: ['string', 'null'] },
+          },
+        },
+      },
+      extends: { type: 'string', description: 'Another preset (npm spec) this one builds on.' },
+    },
+  };
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+function validateManifest(data: unknown, where: string): PresetManifest {
+  validator ??= new Ajv({ allErrors: false, strict: false }).compile(presetSchema());
+  if (!validator(data)) {
+    const error = validator.errors?.[0];
+    const field = error?.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
+    const allowed = error?.params && 'allowedValues' in error.params ? `: one of ${(error.params.allowedValues as string[]).join(', ')}` : '';
+    throw new UserError(`${where}: invalid field ${field}: ${error?.message ?? 'invalid'}${allowed}`);
+  }
+  return data as PresetManifest;
+}
+
+/** `npm pack <spec>` into a scratch folder and unpack it; npm's resolution, registry and auth apply. */
+async function fetchPackage(spec: string, cwd: string): Promise<string> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'mlexp-preset-'));
+  const pack = await execa('npm', ['pack', spec, '--json', '--pack-destination', scratch, '--ignore-scripts'], {
+    cwd,
+    reject: false,
+    stdin: 'ignore',
+  });
+  if (pack.exitCode !== 0) {
+    const detail = String(pack.stderr);
+    const code = /npm error code (\S+)/.exec(detail)?.[1] ?? '';
+    if (code === 'E404' || /404/.test(detail)) throw new UserError(`preset ${spec} was not found in the registry: check the name and version`);
+    if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET/.test(detail)) {
+      throw new UserError(`cannot reach the npm registry for preset ${spec}: check the registry in your .npmrc and your network`);
+    }
+    if (code === 'ETARGET') throw new UserError(`no version of preset ${spec} matches: check the version range`);
+    const line = detail.split('\n').find((text) => /npm error (?!code)/.test(text))?.replace(/^npm error /, '') ?? detail.trim();
+    throw new UserError(`npm could not fetch preset ${spec}: ${line}`);
+  }
+  const [packed] = JSON.parse(String(pack.stdout)) as Array<{ filename: string }>;
+  if (!packed) throw new UserError(`npm could not fetch preset ${spec}: it returned no package`);
+  await execa('tar', ['-xzf', path.join(scratch, packed.filename), '-C', scratch]);
+  return path.join(scratch, 'package');
+}
+
+export async function resolvePreset(spec: string, cwd: string): Promise<ResolvedPreset> {
+  const root = await fetchPackage(spec, cwd);
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+  const where = `preset ${pkg.name}@${pkg.version}`;
+  const manifestPath = path.join(root, MANIFEST);
+  if (!existsSync(manifestPath)) throw new UserError(`${where} has no ${MANIFEST}: it is not an mlexp preset`);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch (error) {
+    throw new UserError(`${where}: ${MANIFEST} is not valid JSON (${(error as Error).message})`);
+  }
+  const manifest = validateManifest(data, `${where}: ${MANIFEST}`);
+  if (!semver.validRange(manifest.generator)) {
+    throw new UserError(`${where}: ${MANIFEST}: invalid field generator: '${manifest.generator}' is not a semver range`);
+  }
+  if (!semver.satisfies(GENERATOR_VERSION, manifest.generator, { includePrerelease: true })) {
+    throw new UserError(`${where} needs generator-mlexp ${manifest.generator}, but this is ${GENERATOR_VERSION}: upgrade one of them`);
+  }
+  checkTemplates(root, where);
+  return { name: pkg.name, version: pkg.version, root, manifest };
+}
+
+/** Every template must be a regular file inside the preset (no links out, no escaping paths). */
+function checkTemplates(root: string, where: string): void {
+  const templates = path.join(root, 'templates');
+  if (!existsSync(templates)) return;
+  const real = realpathSync(templates);
+  for (const file of walk(templates)) {
+    const resolved = realpathSync(path.join(templates, file));
+    if (!resolved.startsWith(`${real}${path.sep}`) || file.split('/').includes('..')) {
+      throw new UserError(`${where}: template ${file} escapes the preset's templates folder`);
+    }
+  }
+}
+
+function walk(root: string, relative = ''): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(path.join(root, relative))) {
+    const child = relative ? `${relative}/${entry}` : entry;
+    if (statSync(path.join(root, child)).isDirectory()) files.push(...walk(root, child));
+    else files.push(child);
+  }
+  return files.sort();
+}
+
+/** Resolve a preset and everything it extends, base first; a cycle or a deep chain is refused. */
+export async function resolvePresetStack(spec: string, cwd: string): Promise<PresetStack> {
+  const presets: ResolvedPreset[] = [];
+  const seen = new Set<string>();
+  let next: string | undefined = spec;
+  while (next !== undefined) {
+    const preset = await resolvePreset(next, cwd);
+    if (seen.has(preset.name)) throw new UserError(`preset ${preset.name} extends itself through ${[...seen].join(' → ')}`);
+    if (presets.length >= 8) throw new UserError(`preset ${spec} extends more than 8 presets deep`);
+    seen.add(preset.name);
+    presets.unshift(preset);
+    next = preset.manifest.extends;
+  }
+  const stack: PresetStack = { presets, defaults: {}, locked: {}, dependencies: [] };
+  for (const preset of presets) {
+    Object.assign(stack.defaults, preset.manifest.defaults);
+    Object.assign(stack.locked, preset.manifest.locked);
+    stack.dependencies.push(...(preset.manifest.dependencies ?? []));
+  }
+  return stack;
+}
+
+/** The preset's templates for one generator, as a layer stacked on top of the generator's own. */
+export function presetLayer(preset: ResolvedPreset, generator: string): Layer | undefined {
+  const root = path.join(preset.root, 'templates', generator);
+  if (!existsSync(root)) return undefined;
+  return { id: `preset:${preset.name}`, root, description: `${preset.name}@${preset.version}`, files: walk(root) };
+}
+
+/** `name@version` of the preset recorded in `.yo-rc.json`, so re-runs and upgrades use the same one. */
+export function storedPresetSpec(stored: Record<string, unknown> | undefined): string | undefined {
+  const preset = stored?.preset as { name?: unknown; version?: unknown } | undefined;
+  return typeof preset?.name === 'string' && typeof preset.version === 'string' ? `${preset.name}@${preset.version}` : undefined;
+}
