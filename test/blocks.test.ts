@@ -144,3 +144,31 @@ describe('block names', () => {
     ['business-value', 'business_value'],
   ])('%s → %s', (raw, name) => expect(normalizeBlockName(raw)).toBe(name));
 });
+
+describe('block templates stay within the line length with the longest allowed name', () => {
+  it.each([
+    ['dataset', { source: 'csv' }],
+    ['dataset', { source: 'parquet' }],
+    ['dataset', { source: 'sql' }],
+    ['dataset', { source: 'custom' }],
+    ['model', { kind: 'sklearn' }],
+    ['model', { kind: 'pytorch' }],
+    ['model', { kind: 'custom', task: 'regression' }],
+    ['evaluator', { task: 'classification' }],
+    ['evaluator', { task: 'regression' }],
+  ] as const)('%s %o', async (kind, options) => {
+    const root = await project();
+    const name = 'a'.repeat(40);
+    await runBlock(kind, root, name, { ...options, target: 't'.repeat(60) });
+    for (const file of listFiles(root).filter((file) => file.includes(name) && file.endsWith('.py'))) {
+      const long = readFileSync(path.join(root, file), 'utf8').split('\n').filter((line) => line.length > 100);
+      expect(long, file).toEqual([]);
+    }
+  });
+
+  it('refuses a name longer than 40 characters', async () => {
+    const root = await project();
+    const result = await mlexp(['model', 'a'.repeat(41)], root);
+    expect(result.stderr.trim()).toMatch(/is longer than 40 characters: shorten it$/);
+  });
+});

@@ -53,8 +53,8 @@ export abstract class BlockGenerator extends Generator {
       if (option.values && !option.values.includes(value)) {
         throw new UserError(`invalid --${option.flag} ${quoted(value)}: use one of ${option.values.join(', ')}`);
       }
-      if (!option.values && (value.trim() === '' || /[\r\n"'\\]/.test(value))) {
-        throw new UserError(`invalid --${option.flag} ${quoted(value)}: give a plain column name`);
+      if (!option.values && (value.trim() === '' || value.length > 60 || /[\r\n"'\\]/.test(value))) {
+        throw new UserError(`invalid --${option.flag} ${quoted(value)}: give a plain column name of at most 60 characters`);
       }
       this.values[option.flag] = value;
     }

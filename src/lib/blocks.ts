@@ -97,6 +97,7 @@ export function validateRawBlockName(raw: string): string | undefined {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
     return `${quoted(raw)} does not make a Python identifier: use letters, digits and _, not starting with a digit`;
   }
+  if (name.length > 40) return `${quoted(name)} is longer than 40 characters: shorten it`;
   if (PYTHON_KEYWORDS.has(name)) return `${quoted(name)} is a Python keyword: pick another name`;
   if (STDLIB_MODULES.has(name)) return `${quoted(name)} would shadow the standard-library module ${quoted(name)}: pick another name`;
   if (name === 'base' || name === '__init__') return `${quoted(name)} is reserved for the package's own modules: pick another name`;

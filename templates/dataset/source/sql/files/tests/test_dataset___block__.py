@@ -7,17 +7,20 @@ from <%- packageName %>.registry import DATASETS
 
 from mocks import MockDataset
 
+NAME = "<%- name %>"
+TARGET = "<%- target %>"
+
 
 def write_mock_table(path):
     X, y = MockDataset(n_rows=12).load()
     engine = create_engine(f"sqlite:///{path}")
-    X.assign(<%- target %>=y).to_sql("rows", engine, index=False, if_exists="replace")
+    X.assign(**{TARGET: y}).to_sql("rows", engine, index=False, if_exists="replace")
     engine.dispose()
     return X, y
 
 
 def build(url):
-    return DATASETS.build("<%- name %>", {"url": url, "query": "SELECT * FROM rows ORDER BY x"})
+    return DATASETS.build(NAME, {"url": url, "query": "SELECT * FROM rows ORDER BY x"})
 
 
 def test_loads_the_query_result(tmp_path):

@@ -2,6 +2,8 @@ import pytest
 
 from <%- packageName %>.registry import EVALUATORS
 
+NAME = "<%- name %>"
+
 
 def test_worked_example_of_the_business_value():
     # truth 1 0 1 1 0, predicted 1 1 0 1 0: two hits, one false alarm, one miss
@@ -17,4 +19,4 @@ def test_worked_example_of_the_business_value():
 
 
 def test_business_value_is_a_headline_metric():
-    assert EVALUATORS.build("<%- name %>", {}).headline[0] == "business_value"
+    assert EVALUATORS.build(NAME, {}).headline[0] == "business_value"

@@ -6,10 +6,12 @@ from <%- packageName %>.registry import MODELS
 
 from mocks import MockDataset
 
+NAME = "<%- name %>"
+
 
 def test_fits_the_mock_data_on_the_picked_device():
     X, y = MockDataset(n_rows=40).load()
-    model = MODELS.build("<%- name %>", {"epochs": 200, "learning_rate": 0.01, "random_state": 0})
+    model = MODELS.build(NAME, {"epochs": 200, "learning_rate": 0.01, "random_state": 0})
     assert isinstance(model, Model)
     assert model.fit(X, y) is model
     assert model.device_ in {"cpu"} or model.device_.startswith("cuda")

@@ -6,10 +6,12 @@ from <%- packageName %>.registry import MODELS
 
 from mocks import MockDataset
 
+NAME = "<%- name %>"
+
 
 def test_fits_and_predicts_the_mock_data():
     X, y = MockDataset(n_rows=40).load()
-    model = MODELS.build("<%- name %>", {"max_iter": 20, "random_state": 0})
+    model = MODELS.build(NAME, {"max_iter": 20, "random_state": 0})
     assert isinstance(model, Model)
     assert model.fit(X, y) is model
     predictions = np.asarray(model.predict(X))
@@ -24,5 +26,5 @@ def test_fits_and_predicts_the_mock_data():
 
 
 def test_clone_keeps_the_parameters():
-    model = MODELS.build("<%- name %>", {"max_iter": 20})
+    model = MODELS.build(NAME, {"max_iter": 20})
     assert clone(model).get_params()["model__max_iter"] == 20

@@ -1,4 +1,4 @@
-"""The ``<%- name %>`` dataset: a CSV file with a ``<%- target %>`` target column."""
+"""Dataset ``<%- name %>``: a CSV file with a target column."""
 
 from pathlib import Path
 
@@ -21,7 +21,11 @@ class <%- className %>(CsvFileDataset):
     name = "<%- name %>"
     version = "1"
 
-    def __init__(self, path: str | Path, target: str = "<%- target %>") -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        target: str = "<%- target %>",
+    ) -> None:
         super().__init__(path, target)
 
     def materialize(self) -> None:

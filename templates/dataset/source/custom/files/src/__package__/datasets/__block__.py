@@ -1,4 +1,4 @@
-"""The ``<%- name %>`` dataset: whatever a Python function returns."""
+"""Dataset ``<%- name %>``: whatever a Python function returns."""
 
 import importlib
 from collections.abc import Callable
@@ -25,7 +25,10 @@ class <%- className %>(Dataset):
     version = "1"
 
     def __init__(
-        self, loader: str, kwargs: dict[str, Any] | None = None, target: str = "<%- target %>"
+        self,
+        loader: str,
+        kwargs: dict[str, Any] | None = None,
+        target: str = "<%- target %>",
     ) -> None:
         self.loader = loader
         self.kwargs = dict(kwargs or {})

@@ -1,4 +1,4 @@
-"""The ``<%- name %>`` dataset: a Parquet file with a ``<%- target %>`` target column."""
+"""Dataset ``<%- name %>``: a Parquet file with a target column."""
 
 from pathlib import Path
 
@@ -23,7 +23,11 @@ class <%- className %>(FileDataset):
     name = "<%- name %>"
     version = "1"
 
-    def __init__(self, path: str | Path, target: str = "<%- target %>") -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        target: str = "<%- target %>",
+    ) -> None:
         super().__init__(path, target)
 
     def read(self, path: Path) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The ``<%- name %>`` dataset: the rows a SQL query returns, with a ``<%- target %>`` column."""
+"""Dataset ``<%- name %>``: the rows a SQL query returns."""
 
 import os
 
@@ -26,7 +26,12 @@ class <%- className %>(Dataset):
     name = "<%- name %>"
     version = "1"
 
-    def __init__(self, url: str, query: str, target: str = "<%- target %>") -> None:
+    def __init__(
+        self,
+        url: str,
+        query: str,
+        target: str = "<%- target %>",
+    ) -> None:
         self.url = url
         self.query = query
         self.target = target
@@ -60,7 +65,7 @@ class <%- className %>(Dataset):
         return frame.drop(columns=[self.target]), frame[self.target]
 
     def materialize(self, url: str) -> None:
-        """Write the example data (scikit-learn's breast cancer set) as table ``<%- name %>``."""
+        """Write the example data as the table ``<%- name %>``."""
         from sklearn.datasets import load_breast_cancer
         from sqlalchemy import create_engine
 

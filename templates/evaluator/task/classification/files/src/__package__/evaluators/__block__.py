@@ -1,4 +1,4 @@
-"""The ``<%- name %>`` evaluator: the classification metrics plus a business value."""
+"""Evaluator ``<%- name %>``: classification plus a business value."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""The ``<%- name %>`` evaluator: the regression metrics plus a business tolerance."""
+"""Evaluator ``<%- name %>``: regression metrics and a tolerance."""
 
 import numpy as np
 

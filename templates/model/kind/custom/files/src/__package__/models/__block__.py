@@ -1,4 +1,4 @@
-"""The ``<%- name %>`` model: your own estimator, written to the scikit-learn contract."""
+"""Model ``<%- name %>``: an estimator of your own."""
 
 from typing import Any, Self
 

@@ -1,4 +1,4 @@
-"""The ``<%- name %>`` model: a PyTorch network behind the scikit-learn contract."""
+"""Model ``<%- name %>``: a PyTorch network behind ``Model``."""
 
 from typing import Any, Self
 

@@ -1,4 +1,4 @@
-"""The ``<%- name %>`` model: a scikit-learn estimator behind the ``Model`` contract."""
+"""Model ``<%- name %>``: a scikit-learn estimator behind ``Model``."""
 
 from typing import Any
 
