@@ -3,6 +3,7 @@
  * parse generated files.
  */
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,4 +67,15 @@ export function unrenderedFiles(root: string): string[] {
 /** A temporary folder that outlives one yeoman-test run (yeoman-test removes its own). */
 export function tmpFolder(prefix = 'mlexp-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a server a test starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
 }

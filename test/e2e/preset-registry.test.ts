@@ -4,27 +4,17 @@
  * `--preset @team/mlexp-preset` (which extends `@team/base-preset`), installed with uv and tested.
  */
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, listFiles, tmpFolder } from '../helpers.js';
+import { CLI, freePort, listFiles, tmpFolder } from '../helpers.js';
 import { projectEnv, runInProject, type Generated } from './project.js';
 
 let server: ResultPromise | undefined;
 let env: Record<string, string>;
 let registry: string;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const mlexp = (args: string[], cwd: string, extra: Record<string, string> = {}) =>
   execa('node', [CLI, ...args], { cwd, reject: false, stdin: 'ignore', all: true, env: { ...env, ...projectEnv(), ...extra } });

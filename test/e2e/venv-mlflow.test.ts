@@ -5,11 +5,10 @@
  * `mlflow server` on 127.0.0.1.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, tmpFolder } from '../helpers.js';
+import { CLI, freePort, ROOT, tmpFolder } from '../helpers.js';
 import { generate, metricLines, projectEnv, runId, runInProject, type Generated } from './project.js';
 
 let project: Generated;
@@ -177,15 +176,6 @@ describe('default project (venv + pip, MLflow)', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function waitForHealth(uri: string, server: { exitCode?: number | null; all?: unknown }): Promise<void> {
   const deadline = Date.now() + 120_000;
