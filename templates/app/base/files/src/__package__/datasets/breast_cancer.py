@@ -16,10 +16,4 @@ class BreastCancer(CsvFileDataset):
 
     def materialize(self) -> None:
         """Write scikit-learn's bundled copy to ``path`` (no network needed)."""
-        from sklearn.datasets import load_breast_cancer
-
-        frame = load_breast_cancer(as_frame=True).frame
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(self.path.name + ".partial")
-        frame.rename(columns={"target": self.target}).to_csv(partial, index=False)
-        partial.replace(self.path)
+        self.write_example_data()

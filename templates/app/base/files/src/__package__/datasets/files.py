@@ -1,6 +1,7 @@
 """Datasets backed by one data file, fingerprinted by the file's bytes."""
 
 import hashlib
+import os
 from abc import abstractmethod
 from pathlib import Path
 
@@ -26,6 +27,21 @@ class FileDataset(Dataset):
     @abstractmethod
     def read(self, path: Path) -> pd.DataFrame:
         """Read the whole file into a DataFrame."""
+
+    @abstractmethod
+    def write(self, frame: pd.DataFrame, path: Path) -> None:
+        """Write ``frame`` to ``path`` in this dataset's format (``read`` gives it back)."""
+
+    def write_example_data(self) -> None:
+        """Write scikit-learn's bundled breast cancer set to ``path``, target named ``target``."""
+        from sklearn.datasets import load_breast_cancer
+
+        frame = load_breast_cancer(as_frame=True).frame.rename(columns={"target": self.target})
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # a private partial file, renamed into place: parallel workers never read half a file
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
+        self.write(frame, partial)
+        partial.replace(self.path)
 
     def materialize(self) -> None:
         """Create the file when missing; the base class expects it to exist."""
@@ -57,3 +73,7 @@ class CsvFileDataset(FileDataset):
     def read(self, path: Path) -> pd.DataFrame:
         """Read the CSV file."""
         return pd.read_csv(path)
+
+    def write(self, frame: pd.DataFrame, path: Path) -> None:
+        """Write ``frame`` as CSV without the index."""
+        frame.to_csv(path, index=False)

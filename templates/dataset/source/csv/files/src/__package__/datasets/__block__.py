@@ -29,9 +29,5 @@ class <%- className %>(CsvFileDataset):
         super().__init__(path, target)
 
     def materialize(self) -> None:
-        """Write the example data (scikit-learn's bundled breast cancer set) to ``path``."""
-        from sklearn.datasets import load_breast_cancer
-
-        frame = load_breast_cancer(as_frame=True).frame.rename(columns={"target": self.target})
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(self.path, index=False)
+        """Write the example data to ``path`` (see the class docstring)."""
+        self.write_example_data()

@@ -34,10 +34,10 @@ class <%- className %>(FileDataset):
         """Read the Parquet file."""
         return pd.read_parquet(path)
 
-    def materialize(self) -> None:
-        """Write the example data (scikit-learn's bundled breast cancer set) to ``path``."""
-        from sklearn.datasets import load_breast_cancer
+    def write(self, frame: pd.DataFrame, path: Path) -> None:
+        """Write ``frame`` as Parquet without the index."""
+        frame.to_parquet(path, index=False)
 
-        frame = load_breast_cancer(as_frame=True).frame.rename(columns={"target": self.target})
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_parquet(self.path, index=False)
+    def materialize(self) -> None:
+        """Write the example data to ``path`` (see the class docstring)."""
+        self.write_example_data()
