@@ -76,6 +76,7 @@ export const CATALOGUE: readonly PythonDependency[] = [
     conda: 'wandb',
     neededBy: { tracker: ['wandb'] },
   },
+  { name: 'optuna', range: '>=4,<6', group: 'runtime', imports: ['optuna'], conda: 'optuna' },
   { name: 'pyarrow', range: '>=15,<30', group: 'runtime', imports: ['pyarrow'], conda: 'pyarrow', optional: true },
   { name: 'sqlalchemy', range: '>=2,<3', group: 'runtime', imports: ['sqlalchemy'], conda: 'sqlalchemy', optional: true },
   { name: 'torch', range: '>=2.4,<3', group: 'runtime', imports: ['torch'], conda: 'pytorch', optional: true },

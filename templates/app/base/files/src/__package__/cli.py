@@ -1,4 +1,4 @@
-"""Command line: ``python -m <%- packageName %> {run,reproduce,compare,ui}``.
+"""Command line: ``python -m <%- packageName %> {run,predict,sweep,reproduce,compare,ui}``.
 
 Setup problems (``MlexpError``) print one ``error: ...`` line and exit with status 2.
 Heavy libraries are imported inside the commands to keep start-up fast.
@@ -14,6 +14,7 @@ from <%- packageName %>.registry import EVALUATORS, TRACKERS
 from <%- packageName %>.trackers.base import Tracker
 
 DEFAULT_CONFIG = "configs/experiment.yaml"
+DEFAULT_SWEEP = "configs/sweeps/default.yaml"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,15 +37,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run an experiment from a config")
     _add_config(run)
-    run.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a config value, e.g. --set model.params.C=0.5 (value parsed as YAML)",
-    )
+    _add_overrides(run)
     run.set_defaults(command=cmd_run)
+
+    predict = commands.add_parser("predict", help="batch-predict a file with a run's model")
+    predict.add_argument("--run", required=True, dest="run_id", help="id of the logged run")
+    predict.add_argument("--input", required=True, help="features as .csv or .parquet")
+    predict.add_argument("--output", required=True, help="predictions file (.csv or .parquet)")
+    _add_config(predict, "config whose tracker holds the run")
+    _add_overrides(predict)
+    predict.set_defaults(command=cmd_predict)
+
+    sweep = commands.add_parser("sweep", help="search a config space with Optuna")
+    sweep.add_argument(
+        "--config", default=DEFAULT_SWEEP, help=f"sweep config (default: {DEFAULT_SWEEP})"
+    )
+    sweep.add_argument("--trials", type=int, help="trials this command runs (default: config)")
+    sweep.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    sweep.add_argument(
+        "--storage", help="Optuna storage URL shared by workers (default: sweeps/<study>.db)"
+    )
+    _add_overrides(sweep)
+    sweep.set_defaults(command=cmd_sweep)
 
     reproduce = commands.add_parser("reproduce", help="re-run a logged run and check metrics")
     reproduce.add_argument("run_id")
@@ -61,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     ui = commands.add_parser("ui", help="print how to browse the tracked runs")
     _add_config(ui)
     ui.set_defaults(command=cmd_ui)
+    _add_remote_commands(commands)
     return parser
 
 
@@ -72,6 +87,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     result = run_experiment(config)
     print(f"run {result.run_id}  experiment {config.experiment}  tracker {config.tracker.name}")
     print(format_metrics(result.metrics))
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    """Write a run's predictions for an input file; a schema mismatch exits 2."""
+    from <%- packageName %>.predict import predict_file
+
+    tracker = _tracker(load_config(args.config, args.overrides))
+    result = predict_file(tracker, args.run_id, args.input, args.output)
+    print(f"wrote {len(result)} predictions of run {args.run_id} to {args.output}")
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a sweep and print its parent run and best trial."""
+    from <%- packageName %>.sweep import load_sweep, run_sweep
+
+    sweep = load_sweep(args.config)
+    summary = run_sweep(
+        sweep,
+        trials=args.trials,
+        workers=args.workers,
+        storage=args.storage,
+        overrides=args.overrides,
+    )
+    print(f"sweep {summary.study}  parent run {summary.parent_run_id}  trials {summary.trials}")
+    if summary.best_value is not None:
+        print(f"best {summary.metric} {summary.best_value:.4f}  run {summary.best_run_id}")
+        for key, value in summary.best_params.items():
+            print(f"  {key} = {value}")
     return 0
 
 
@@ -129,6 +174,15 @@ def format_metrics(metrics: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
+def _add_remote_commands(commands: argparse._SubParsersAction) -> None:
+    """Add the commands of ``remote.py`` when the project has one (e.g. Azure ML's ``submit``)."""
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec("<%- packageName %>.remote") is not None:
+        importlib.import_module("<%- packageName %>.remote").add_commands(commands)
+
+
 def _tracker(config: ExperimentConfig) -> Tracker:
     return TRACKERS.build(config.tracker.name, config.tracker.params)
 
@@ -136,4 +190,15 @@ def _tracker(config: ExperimentConfig) -> Tracker:
 def _add_config(parser: argparse.ArgumentParser, help_text: str = "experiment config") -> None:
     parser.add_argument(
         "--config", default=DEFAULT_CONFIG, help=f"{help_text} (default: {DEFAULT_CONFIG})"
+    )
+
+
+def _add_overrides(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config value, e.g. --set model.params.C=0.5 (value parsed as YAML)",
     )

@@ -11,3 +11,7 @@ class ConfigError(MlexpError):
 
 class TrackerError(MlexpError):
     """The tracker cannot start a run (missing package, unreachable server, no credentials)."""
+
+
+class SchemaError(MlexpError):
+    """Input data does not match the columns and types a model was trained on."""

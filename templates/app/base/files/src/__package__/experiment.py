@@ -29,6 +29,9 @@ def run_experiment(
 ) -> RunResult:
     """Run one experiment and log everything; the same config and seed give the same metrics.
 
+    The fitted model is stored with ``run.log_model`` (artifact folder ``model/``), and a
+    model that records ``device_`` (e.g. ``cpu``, ``cuda``) tags the run with ``device``.
+
     Blocks are built (and config errors raised) before the run starts, so a bad config
     never leaves a run behind. ``tracker`` overrides the configured one.
     """
@@ -51,6 +54,9 @@ def run_experiment(
         fit_started = time.perf_counter()
         model.fit(split.X_train, split.y_train)
         fit_seconds = time.perf_counter() - fit_started
+        device = model_device(model)
+        if device is not None:
+            run.set_tags({"device": device})
 
         metrics = run_evaluation(
             run,
@@ -63,7 +69,20 @@ def run_experiment(
             confidence=config.evaluator.bootstrap.confidence,
             seed=config.seed,
         )
+        run.log_model(model, split.X_train.head(20), config.evaluator.name)
         run_seconds = time.perf_counter() - started
         timings = {"time/fit_seconds": fit_seconds, "time/run_seconds": run_seconds}
         run.log_metrics(timings)
     return RunResult(run.run_id, {**metrics, **timings})
+
+
+def model_device(model: Any) -> str | None:
+    """Return the ``device_`` a fitted model (or a ``Pipeline`` step) records, else ``None``."""
+    device = getattr(model, "device_", None)
+    if device is not None:
+        return str(device)
+    for step in getattr(model, "steps", None) or []:
+        device = model_device(step[1]) if isinstance(step, tuple) else None
+        if device is not None:
+            return device
+    return None

@@ -139,3 +139,38 @@ def test_cli_uses_mlflow_tracking_uri_unchanged(capsys, monkeypatch, project, st
     assert main(["ui", *config]) == 0
     assert capsys.readouterr().out.strip() == f"mlflow ui --backend-store-uri {store_uri}"
     assert not (project / "mlflow.db").exists()
+
+
+def test_run_stores_a_pyfunc_model_with_signature(monkeypatch, project, store_uri):
+    import io
+    import json
+
+    import pandas as pd
+    import yaml
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", store_uri)
+    (project / "configs/mlflow.yaml").write_text(
+        "extends: experiment.yaml\ntracker: {name: mlflow, params: {}}\n"
+    )
+    config = fast_config("mlflow.yaml", "tracker.name=mlflow", "experiment=models")
+    run_id = run_experiment(config, tracker=MlflowTracker(tracking_uri=store_uri)).run_id
+    tracker = MlflowTracker(tracking_uri=store_uri)
+
+    mlmodel = yaml.safe_load(tracker.read_artifact(run_id, "model/MLmodel"))
+    assert "python_function" in mlmodel["flavors"] and "signature" in mlmodel
+    inputs = [column["name"] for column in json.loads(mlmodel["signature"]["inputs"])]
+    manifest = json.loads(tracker.read_artifact(run_id, "model/manifest.json"))
+    assert manifest["format"] == "mlflow" and [c["name"] for c in manifest["inputs"]] == inputs
+
+    logged = pd.read_csv(io.BytesIO(tracker.read_artifact(run_id, "predictions.csv")))
+    rows = pd.read_csv(example_data_file()).iloc[logged["id"]][inputs]
+    rows.to_csv(project / "rows.csv", index=False)
+    argv = ["predict", "--run", run_id, "--input", "rows.csv", "--output", "pred.csv"]
+    assert main([*argv, "--config", "configs/mlflow.yaml"]) == 0
+    predicted = pd.read_csv(project / "pred.csv")
+    assert predicted["prediction"].tolist() == logged["prediction"].tolist()
+
+
+def test_trials_nest_under_the_parent_run(store_uri):
+    tags = MlflowTracker(tracking_uri=store_uri).child_tags("abc")
+    assert tags == {"sweep.parent": "abc", "mlflow.parentRunId": "abc"}

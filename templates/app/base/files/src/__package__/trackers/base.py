@@ -54,6 +54,26 @@ class Run(ABC):
             }
         )
 
+    def log_model(
+        self, model: Any, X_sample: Any = None, task: str | None = None, name: str = "model"
+    ) -> None:
+        """Store the fitted ``model`` as the artifact folder ``name`` (see ``model_package``).
+
+        The default writes ``model.joblib`` and ``manifest.json`` (inputs from ``X_sample``'s
+        columns and dtypes, ``task``, package versions); ``Tracker.load_model`` reads it back.
+        """
+        from <%- packageName %>.model_package import (
+            MANIFEST,
+            MODEL_FILE,
+            build_manifest,
+            dump_joblib,
+            manifest_json,
+        )
+
+        manifest = build_manifest(model, X_sample, task, fmt="joblib")
+        self.log_artifact(f"{name}/{MODEL_FILE}", dump_joblib(model))
+        self.log_artifact(f"{name}/{MANIFEST}", manifest_json(manifest))
+
 
 class Tracker(ABC):
     """Where runs are recorded and read back.
@@ -66,6 +86,8 @@ class Tracker(ABC):
         - ``get_run(run_id)`` returns a ``RunRecord``; ``read_artifact(run_id, name)`` its bytes.
         - ``search_runs(experiment)`` returns the experiment's ``RunRecord``s, newest first.
         - ``ui_hint()`` tells a person how to browse the runs.
+        - ``load_model(run_id)`` returns the run's ``PackagedModel`` (stored by
+          ``run.log_model``); ``child_tags(parent_id)`` the tags that nest a run under another.
 
     Class attributes the tests read (all optional):
         - ``requires``: modules the tracker imports lazily; without them its tests are skipped.
@@ -117,3 +139,17 @@ class Tracker(ABC):
     @abstractmethod
     def ui_hint(self) -> str:
         """Return a one-line instruction for browsing the runs."""
+
+    def load_model(self, run_id: str, name: str = "model") -> Any:
+        """Return the run's ``PackagedModel``; a run without one raises ``TrackerError``."""
+        import json
+
+        from <%- packageName %>.model_package import MANIFEST, MODEL_FILE, PackagedModel, load_joblib
+
+        manifest = json.loads(self.read_artifact(run_id, f"{name}/{MANIFEST}"))
+        model = load_joblib(self.read_artifact(run_id, f"{name}/{MODEL_FILE}"))
+        return PackagedModel(model, manifest)
+
+    def child_tags(self, parent_id: str) -> dict[str, str]:
+        """Return the tags that mark a run as a child of ``parent_id`` (e.g. a sweep trial)."""
+        return {"sweep.parent": parent_id}

@@ -126,6 +126,8 @@ def credential_problem(profile: str | None) -> str | None:
             )
         return None
     environ = os.environ
+    if environ.get("DATABRICKS_RUNTIME_VERSION"):
+        return None  # inside a Databricks job or notebook: MLflow uses the workspace's own auth
     if environ.get("DATABRICKS_HOST"):
         has_secret = environ.get("DATABRICKS_TOKEN") or (
             environ.get("DATABRICKS_CLIENT_ID") and environ.get("DATABRICKS_CLIENT_SECRET")

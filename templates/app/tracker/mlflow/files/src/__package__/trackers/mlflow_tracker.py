@@ -28,6 +28,7 @@ from <%- packageName %>.paths import project_root
 from <%- packageName %>.registry import TRACKERS
 from <%- packageName %>.trackers.base import Run, RunRecord, Tracker
 
+_PROGRESS_BAR = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
 _BATCH = 100  # MLflow accepts at most 100 params (1000 metrics) per log_batch call
 
 
@@ -86,28 +87,41 @@ class MlflowRun(Run):
         tag = InputTag("mlflow.data.context", context)
         self.client.log_inputs(self.run_id, [DatasetInput(entity, [tag])])
 
-    def log_model(self, model: Any, name: str = "model") -> None:
-        """Save a scikit-learn compatible ``model`` locally, then upload it as artifacts.
+    def log_model(
+        self, model: Any, X_sample: Any = None, task: str | None = None, name: str = "model"
+    ) -> None:
+        """Save ``model`` as an MLflow ``pyfunc`` model, then upload it as the folder ``name``.
 
-        The folder is an MLflow model in the safe ``skops`` format, which
-        ``mlflow.pyfunc.load_model("runs:/<run_id>/<name>")`` loads. ``mlflow.<flavor>.log_model``
-        is avoided on purpose: with MLflow 3 it also calls the logged-models API, which some
-        MLflow services (Azure ML) answer with 404.
+        The model is stored in the safe ``skops`` format with a signature inferred from
+        ``X_sample`` and its predictions, plus the generic ``manifest.json``;
+        ``mlflow.pyfunc.load_model("runs:/<run_id>/<name>")`` and ``mlflow models serve`` load
+        it. ``mlflow.<flavor>.log_model`` is avoided on purpose: with MLflow 3 it also calls
+        the logged-models API, which some MLflow services (Azure ML) answer with 404.
         """
         import mlflow.sklearn
+
+        from <%- packageName %>.model_package import MANIFEST, build_manifest, manifest_json
 
         with tempfile.TemporaryDirectory() as scratch:
             path = Path(scratch) / "model"
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
+                signature = None
+                if X_sample is not None:
+                    from mlflow.models import infer_signature
+
+                    signature = infer_signature(X_sample, model.predict(X_sample))
                 mlflow.sklearn.save_model(
                     model,
                     str(path),
                     serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_SKOPS,
+                    signature=signature,
                     pip_requirements=mlflow.sklearn.get_default_pip_requirements(
                         include_skops=True
                     ),
                 )
+            manifest = build_manifest(model, X_sample, task, fmt="mlflow")
+            (path / MANIFEST).write_text(manifest_json(manifest), encoding="utf-8")
             self.client.log_artifacts(self.run_id, str(path), name)
 
 
@@ -222,6 +236,38 @@ class MlflowTracker(Tracker):
         except Exception as exc:
             raise TrackerError(f"cannot search runs at {self._where()}: {exc}") from None
         return [_to_record(run, experiment) for run in runs]
+
+    def load_model(self, run_id: str, name: str = "model") -> Any:
+        """Download the run's MLflow model folder and return its ``PackagedModel``."""
+        import json
+
+        import mlflow.sklearn
+
+        from <%- packageName %>.model_package import MANIFEST, PackagedModel
+
+        client = self._client()
+        with tempfile.TemporaryDirectory() as scratch:
+            quiet = os.environ.get(_PROGRESS_BAR)
+            os.environ[_PROGRESS_BAR] = "false"  # no download progress bar on stderr
+            try:
+                path = Path(client.download_artifacts(run_id, name, dst_path=scratch))
+            except Exception as exc:
+                raise TrackerError(f"run {run_id} has no model {name!r}: {exc}") from None
+            finally:
+                if quiet is None:
+                    os.environ.pop(_PROGRESS_BAR, None)
+                else:
+                    os.environ[_PROGRESS_BAR] = quiet
+            manifest_file = path / MANIFEST
+            manifest = json.loads(manifest_file.read_text()) if manifest_file.is_file() else {}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = mlflow.sklearn.load_model(str(path))
+        return PackagedModel(model, manifest)
+
+    def child_tags(self, parent_id: str) -> dict[str, str]:
+        """Nest under ``parent_id`` in the MLflow UI (``mlflow.parentRunId``) and tag it."""
+        return {"sweep.parent": parent_id, "mlflow.parentRunId": parent_id}
 
     def ui_hint(self) -> str:
         """Return the command (or address) that opens the MLflow UI for this store."""

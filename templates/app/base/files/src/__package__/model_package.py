@@ -1,0 +1,176 @@
+"""Packaged models: a fitted model plus a manifest of its inputs, task and package versions.
+
+Every run stores its model under the artifact folder ``model/``. The default package is
+``model.joblib`` plus ``manifest.json``; MLflow-family trackers store an MLflow model
+(``pyfunc`` with a signature) with the same ``manifest.json`` inside. The manifest holds:
+
+    - ``format``: how the model file is stored (``joblib`` or ``mlflow``).
+    - ``task``: the evaluator name (``classification``, ``regression``...).
+    - ``inputs``: the training columns in order, each ``{"name", "dtype"}``.
+    - ``classes``: the class labels of a classifier (else absent).
+    - ``packages``: versions of Python and the packages needed to load the model.
+
+A joblib file is a pickle: load only models from runs you trust.
+"""
+
+import io
+import json
+import platform
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from <%- packageName %>.errors import ConfigError, SchemaError
+
+MODEL_DIR = "model"
+MANIFEST = "manifest.json"
+MODEL_FILE = "model.joblib"
+_PACKAGES = ("scikit-learn", "numpy", "pandas", "joblib", "skops", "mlflow", "torch")
+
+
+@dataclass(frozen=True)
+class PackagedModel:
+    """A loaded model and its manifest."""
+
+    model: Any
+    manifest: dict[str, Any]
+
+    def predict_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Check ``frame`` against the manifest and return ``prediction`` (+ ``score_<label>``).
+
+        Raises ``SchemaError`` (one line) when the columns or types differ from training.
+        """
+        X = check_schema(self.manifest, frame)
+        result = pd.DataFrame({"prediction": np.asarray(self.model.predict(X))}, index=X.index)
+        if hasattr(self.model, "predict_proba"):
+            probabilities = np.asarray(self.model.predict_proba(X))
+            labels = getattr(self.model, "classes_", range(probabilities.shape[1]))
+            for j, label in enumerate(labels):
+                result[f"score_{label}"] = probabilities[:, j]
+        return result
+
+
+def build_manifest(model: Any, X_sample: pd.DataFrame | None, task: str | None, fmt: str) -> dict:
+    """Return the manifest for ``model`` trained on columns like ``X_sample``."""
+    if X_sample is not None:
+        inputs = [{"name": str(c), "dtype": str(t)} for c, t in X_sample.dtypes.items()]
+    else:
+        names = getattr(model, "feature_names_in_", None)
+        names = [] if names is None else names
+        inputs = [{"name": str(c), "dtype": "unknown"} for c in names]
+    manifest: dict[str, Any] = {
+        "format": fmt,
+        "task": task or "unknown",
+        "model_class": f"{type(model).__module__}.{type(model).__qualname__}",
+        "inputs": inputs,
+        "packages": package_versions(),
+    }
+    classes = getattr(model, "classes_", None)
+    if classes is not None:
+        manifest["classes"] = [c.item() if hasattr(c, "item") else c for c in classes]
+    return manifest
+
+
+def package_versions() -> dict[str, str]:
+    """Return the versions of Python and of the installed model-related packages."""
+    versions = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def dump_joblib(model: Any) -> bytes:
+    """Return ``model`` serialized with joblib."""
+    import joblib
+
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    return buffer.getvalue()
+
+
+def load_joblib(content: bytes) -> Any:
+    """Return the model in joblib bytes (a pickle: trusted sources only)."""
+    import joblib
+
+    return joblib.load(io.BytesIO(content))
+
+
+def manifest_json(manifest: dict[str, Any]) -> str:
+    """Return the manifest as stable, readable JSON."""
+    return json.dumps(manifest, indent=2, sort_keys=True, default=str)
+
+
+def check_schema(manifest: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame``'s training columns in training order, numeric ones cast to their dtype.
+
+    Raises ``SchemaError`` naming missing or extra columns, or a non-numeric column where
+    numbers were trained.
+    """
+    inputs = manifest.get("inputs") or []
+    if not inputs:
+        return frame
+    expected = [column["name"] for column in inputs]
+    columns = [str(column) for column in frame.columns]
+    problems = []
+    missing = [name for name in expected if name not in columns]
+    extra = [name for name in columns if name not in expected]
+    if missing:
+        problems.append(f"missing column(s) {_names(missing)}")
+    if extra:
+        problems.append(f"extra column(s) {_names(extra)}")
+    frame = frame.set_axis(columns, axis=1)
+    for column in inputs:
+        name, dtype = column["name"], column["dtype"]
+        if name in missing or not _numeric(dtype):
+            continue
+        if not pd.api.types.is_numeric_dtype(frame[name]):
+            problems.append(
+                f"column {name!r} is {frame[name].dtype} but the model was trained on numbers"
+                f" ({dtype})"
+            )
+    if problems:
+        raise SchemaError("input does not match the training data: " + "; ".join(problems))
+    X = frame[expected].copy()
+    for column in inputs:
+        if _numeric(column["dtype"]):
+            X[column["name"]] = X[column["name"]].astype(column["dtype"])
+    return X
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a ``.csv`` or ``.parquet`` file."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"input file not found: {path}")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    return pd.read_csv(path)
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write ``frame`` as ``.parquet`` when the name says so, else as CSV."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() in (".parquet", ".pq"):
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+
+
+def _numeric(dtype: str) -> bool:
+    try:
+        return pd.api.types.is_numeric_dtype(np.dtype(dtype))
+    except TypeError:
+        return False
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(repr(name) for name in names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")

@@ -1,0 +1,104 @@
+"""Packaged models and batch prediction from a tracked run."""
+
+import json
+
+import pandas as pd
+import pytest
+from sklearn.dummy import DummyClassifier
+
+from <%- packageName %>.cli import main
+from <%- packageName %>.errors import SchemaError
+from <%- packageName %>.experiment import model_device, run_experiment
+from <%- packageName %>.registry import DATASETS, MODELS, TRACKERS
+
+from conftest import fast_config
+
+LOCAL = ("--set", "tracker.name=local", "--set", "tracker.params={}")
+
+
+@pytest.fixture
+def tracked_run(project):
+    """A run of the default experiment and the test rows it predicted."""
+    config = fast_config()
+    run_id = run_experiment(config).run_id
+    dataset = DATASETS.build(config.dataset.name, config.dataset.params)
+    split = dataset.split(config.split.test_size, config.seed)
+    return run_id, split.X_test
+
+
+def test_run_stores_model_and_manifest(tracked_run):
+    run_id, X_test = tracked_run
+    tracker = TRACKERS.build("local")
+    manifest = json.loads(tracker.read_artifact(run_id, "model/manifest.json"))
+    assert manifest["task"] == "classification" and manifest["format"] == "joblib"
+    assert [c["name"] for c in manifest["inputs"]] == list(X_test.columns)
+    assert "scikit-learn" in manifest["packages"] and manifest["classes"] == [0, 1]
+    packaged = tracker.load_model(run_id)
+    assert packaged.predict_frame(X_test)["prediction"].notna().all()
+
+
+def test_batch_prediction_matches_the_runs_predictions(tracked_run, project, capsys):
+    run_id, X_test = tracked_run
+    X_test.to_csv(project / "rows.csv", index=False)
+    argv = ["predict", "--run", run_id, "--input", "rows.csv", "--output", "out/pred.csv", *LOCAL]
+    assert main(argv) == 0
+    predicted = pd.read_csv(project / "out/pred.csv")
+    logged = pd.read_csv(
+        project / f"runs/{fast_config().experiment}/{run_id}/artifacts/predictions.csv"
+    )
+    logged = logged.set_index("id").loc[X_test.index]
+    assert predicted["prediction"].tolist() == logged["prediction"].tolist()
+    assert predicted["score_1"].to_numpy() == pytest.approx(logged["score_1"].to_numpy())
+
+
+def test_schema_mismatch_is_refused_in_one_line(tracked_run, project, capsys):
+    run_id, X_test = tracked_run
+    bad = X_test.drop(columns=[X_test.columns[0]]).assign(extra=1)
+    bad[X_test.columns[1]] = "text"
+    bad.to_csv(project / "bad.csv", index=False)
+    argv = ["predict", "--run", run_id, "--input", "bad.csv", "--output", "out.csv", *LOCAL]
+    assert main(argv) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert f"missing column(s) {X_test.columns[0]!r}" in error
+    assert "extra column(s) 'extra'" in error and "trained on numbers" in error
+    assert not (project / "out.csv").exists()
+
+
+def test_numeric_input_is_cast_and_order_does_not_matter(tracked_run):
+    run_id, X_test = tracked_run
+    packaged = TRACKERS.build("local").load_model(run_id)
+    shuffled = X_test[list(reversed(X_test.columns))]
+    expected = packaged.predict_frame(X_test)["prediction"].tolist()
+    assert packaged.predict_frame(shuffled)["prediction"].tolist() == expected
+    with pytest.raises(SchemaError):
+        packaged.predict_frame(X_test.assign(**{X_test.columns[0]: "a"}))
+
+
+def test_device_is_read_from_the_model_or_its_pipeline_steps():
+    class OnDevice:
+        device_ = "cpu"
+
+    class Pipe:
+        def __init__(self):
+            self.steps = [("scale", object()), ("model", OnDevice())]
+
+    assert model_device(OnDevice()) == "cpu"
+    assert model_device(Pipe()) == "cpu"
+    assert model_device(object()) is None
+
+
+class OnCpu(DummyClassifier):
+    """Records the device it was fitted on, like the PyTorch model kind."""
+
+    def fit(self, X, y):
+        super().fit(X, y)
+        self.device_ = "cpu"
+        return self
+
+
+def test_run_is_tagged_with_the_fitted_models_device(registries):
+    MODELS.register("on_cpu")(OnCpu)
+    tracker = TRACKERS.build("local")
+    run_id = run_experiment(fast_config("experiment.yaml", "model={name: on_cpu}"), tracker).run_id
+    assert tracker.get_run(run_id).tags["device"] == "cpu"

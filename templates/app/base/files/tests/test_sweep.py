@@ -1,0 +1,84 @@
+"""Optuna sweeps: parallel workers, child runs under one parent, shared studies."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from <%- packageName %>.errors import ConfigError
+from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.sweep import load_sweep, run_sweep
+
+from conftest import FAST
+
+SWEEP = {
+    "study": "test-sweep",
+    "base": "../experiment.yaml",
+    "trials": 4,
+    "sampler": "random",
+    "space": {
+        "model.params.C": {"type": "float", "low": 0.01, "high": 10.0, "log": True},
+        "model.params.fit_intercept": {"type": "categorical", "choices": [True, False]},
+    },
+}
+
+
+def write_sweep(project, **changes):
+    path = project / "configs" / "sweeps" / "test-sweep.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(yaml.safe_dump({**SWEEP, **changes}))
+    return path
+
+
+def children_of(parent_id, experiment):
+    runs = TRACKERS.build("local").search_runs(experiment)
+    return [run for run in runs if run.tags.get("sweep.parent") == parent_id]
+
+
+def test_two_worker_sweep_logs_children_and_parent_summary(project):
+    sweep = load_sweep(write_sweep(project))
+    summary = run_sweep(sweep, workers=2, overrides=FAST)
+
+    tracker = TRACKERS.build("local")
+    parent = tracker.get_run(summary.parent_run_id)
+    children = children_of(summary.parent_run_id, parent.experiment)
+    assert summary.trials == 4 and len(children) == 4
+    assert {run.status for run in children} == {"FINISHED"}
+    assert {run.tags["sweep.trial"] for run in children} == {"0", "1", "2", "3"}
+    best = max(run.metrics["test/accuracy"] for run in children)
+    assert parent.metrics["best/test/accuracy"] == best == summary.best_value
+    assert parent.tags["sweep.best_run"] in {run.run_id for run in children}
+    assert "best.model.params.C" in parent.params
+    trials = json.loads(tracker.read_artifact(parent.run_id, "sweep.json"))
+    assert len(trials) == 4 and (project / "sweeps" / "test-sweep.db").is_file()
+
+
+def test_second_process_joins_the_study_through_shared_storage(project):
+    path = write_sweep(project, trials=2)
+    storage = f"sqlite:///{(project / 'shared.db').as_posix()}"
+    first = run_sweep(load_sweep(path), storage=storage, overrides=FAST)
+
+    command = [sys.executable, "-m", "<%- packageName %>", "sweep", "--config", str(path)]
+    command += ["--storage", storage, "--trials", "2"]
+    for override in FAST:
+        command += ["--set", override]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    joined = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert joined.returncode == 0, joined.stderr
+    assert f"parent run {first.parent_run_id}  trials 4" in joined.stdout
+    experiment = TRACKERS.build("local").get_run(first.parent_run_id).experiment
+    assert len(children_of(first.parent_run_id, experiment)) == 4
+
+
+def test_bad_sweep_configs_are_one_line_errors(project):
+    with pytest.raises(ConfigError, match="sampler must be one of"):
+        load_sweep(write_sweep(project, sampler="annealing"))
+    space = {"model.params.C": {"type": "float", "low": 0, "high": 1, "log": True}}
+    with pytest.raises(ConfigError, match="log scale needs low > 0"):
+        load_sweep(write_sweep(project, space=space))
+    grid = load_sweep(write_sweep(project, sampler="grid"))
+    with pytest.raises(ConfigError, match="needs a step"):
+        run_sweep(grid, overrides=FAST)
