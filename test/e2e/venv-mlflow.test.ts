@@ -103,6 +103,56 @@ describe('default project (venv + pip, MLflow)', () => {
     }
   });
 
+  it('predicts in batch from a tracked run, refuses a mismatched input, and serves the model over HTTP', async () => {
+    const id = runId((await runInProject(project, 'python', ['-m', 'churn_model', 'run'])).output);
+    const rows = readFileSync(path.join(project.root, 'data/raw/breast_cancer.csv'), 'utf8').trim().split('\n');
+    const header = rows[0]!.split(',');
+    const targetAt = header.indexOf('target');
+    const drop = (line: string) => line.split(',').filter((_cell, index) => index !== targetAt).join(',');
+    const work = tmpFolder('predict-');
+    writeFileSync(path.join(work, 'new.csv'), `${[rows[0]!, ...rows.slice(1, 11)].map(drop).join('\n')}\n`);
+    await runInProject(project, 'python', ['-m', 'churn_model', 'predict', '--run', id, '--input', path.join(work, 'new.csv'), '--output', path.join(work, 'out.csv')]);
+    const out = readFileSync(path.join(work, 'out.csv'), 'utf8').trim().split('\n');
+    expect(out[0]).toMatch(/^prediction,score_0,score_1/);
+    expect(out).toHaveLength(11);
+
+    writeFileSync(path.join(work, 'bad.csv'), 'id,mean radius\n1,abc\n');
+    const bad = await runInProject(project, 'python', ['-m', 'churn_model', 'predict', '--run', id, '--input', path.join(work, 'bad.csv'), '--output', path.join(work, 'bad-out.csv')], { reject: false });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.output.trim()).toMatch(/^error: input does not match the training data: missing column\(s\) /);
+
+    const port = await freePort();
+    const serve = execa(
+      path.join(project.root, '.venv', 'bin', 'mlflow'),
+      ['models', 'serve', '-m', `runs:/${id}/model`, '--env-manager', 'local', '-h', '127.0.0.1', '-p', String(port)],
+      { cwd: project.root, env: projectEnv({ MLFLOW_TRACKING_URI: `sqlite:///${project.root}/mlflow.db` }), reject: false, all: true },
+    );
+    try {
+      await waitForHealth(`http://127.0.0.1:${port}`, serve, '/ping');
+      const columns = header.filter((_name, index) => index !== targetAt);
+      const data = rows.slice(1, 4).map((line) => drop(line).split(',').map(Number));
+      const response = await fetch(`http://127.0.0.1:${port}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ dataframe_split: { columns, data } }),
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { predictions: unknown[] };
+      expect(body.predictions).toHaveLength(3);
+    } finally {
+      serve.kill('SIGTERM');
+      await serve;
+    }
+  });
+
+  it('sweeps with two workers: a parent run with a best-trial summary and its child runs', async () => {
+    const sweep = await runInProject(project, 'python', ['-m', 'churn_model', 'sweep', '--trials', '4', '--workers', '2']);
+    const parent = /parent run ([0-9a-f]+)/i.exec(sweep.output)?.[1] ?? runId(sweep.output);
+    const run = JSON.parse((await runInProject(project, 'python', [path.join(ROOT, 'test/e2e/readback.py'), `sqlite:///${project.root}/mlflow.db`, parent])).output);
+    expect(Object.keys(run.metrics).some((name: string) => name.startsWith('best/'))).toBe(true);
+    expect(run.tags['sweep.best_run']).toMatch(/^[0-9a-f]+$/);
+  });
+
   it('runs the example notebook code', async () => {
     const notebook = JSON.parse(readFileSync(path.join(project.root, 'notebooks', '01-example-experiment.ipynb'), 'utf8'));
     const code = notebook.cells
@@ -177,11 +227,11 @@ describe('default project (venv + pip, MLflow)', () => {
 });
 
 
-async function waitForHealth(uri: string, server: { exitCode?: number | null; all?: unknown }): Promise<void> {
+async function waitForHealth(uri: string, server: { exitCode?: number | null; all?: unknown }, probe = '/health'): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`${uri}/health`);
+      const response = await fetch(`${uri}${probe}`);
       if (response.ok) return;
     } catch {
       // not listening yet
