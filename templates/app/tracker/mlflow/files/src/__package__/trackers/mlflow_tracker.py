@@ -92,7 +92,7 @@ class MlflowRun(Run):
     ) -> None:
         """Save ``model`` as an MLflow ``pyfunc`` model, then upload it as the folder ``name``.
 
-        The model is stored in the safe ``skops`` format with a signature inferred from
+        The model is stored in the ``skops`` format (see ``_serialization``), a signature from
         ``X_sample`` and its predictions, plus the generic ``manifest.json``;
         ``mlflow.pyfunc.load_model("runs:/<run_id>/<name>")`` and ``mlflow models serve`` load
         it. ``mlflow.<flavor>.log_model`` is avoided on purpose: with MLflow 3 it also calls
@@ -112,17 +112,30 @@ class MlflowRun(Run):
 
                     signature = infer_signature(X_sample, model.predict(X_sample))
                 mlflow.sklearn.save_model(
-                    model,
-                    str(path),
-                    serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_SKOPS,
-                    signature=signature,
-                    pip_requirements=mlflow.sklearn.get_default_pip_requirements(
-                        include_skops=True
-                    ),
+                    model, str(path), signature=signature, **_serialization(model)
                 )
             manifest = build_manifest(model, X_sample, task, fmt="mlflow")
             (path / MANIFEST).write_text(manifest_json(manifest), encoding="utf-8")
             self.client.log_artifacts(self.run_id, str(path), name)
+
+
+def _serialization(model: Any) -> dict[str, Any]:
+    """Save in ``skops`` format, trusting the types of this model only (we just fitted it).
+
+    A model skops cannot write (a torch module, say) falls back to cloudpickle.
+    """
+    import mlflow.sklearn
+    import skops.io
+
+    try:
+        trusted = skops.io.get_untrusted_types(data=skops.io.dumps(model))
+    except Exception:  # skops cannot represent this model
+        return {"serialization_format": mlflow.sklearn.SERIALIZATION_FORMAT_CLOUDPICKLE}
+    return {
+        "serialization_format": mlflow.sklearn.SERIALIZATION_FORMAT_SKOPS,
+        "skops_trusted_types": trusted,
+        "pip_requirements": mlflow.sklearn.get_default_pip_requirements(include_skops=True),
+    }
 
 
 @TRACKERS.register("mlflow")
