@@ -125,7 +125,8 @@ describe('default project (venv + pip, MLflow)', () => {
     const serve = execa(
       path.join(project.root, '.venv', 'bin', 'mlflow'),
       ['models', 'serve', '-m', `runs:/${id}/model`, '--env-manager', 'local', '-h', '127.0.0.1', '-p', String(port)],
-      { cwd: project.root, env: projectEnv({ MLFLOW_TRACKING_URI: `sqlite:///${project.root}/mlflow.db` }), reject: false, all: true },
+      // activated, as the docs say: the server starts uvicorn from the environment's PATH
+      { cwd: project.root, env: projectEnv({ ...activated(), MLFLOW_TRACKING_URI: `sqlite:///${project.root}/mlflow.db` }), reject: false, all: true },
     );
     try {
       await waitForHealth(`http://127.0.0.1:${port}`, serve, '/ping');
