@@ -6,7 +6,7 @@ import path from 'node:path';
 import validatePackageName from 'validate-npm-package-name';
 import Generator from 'yeoman-generator';
 import { UserError } from '../lib/errors.js';
-import { loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../lib/layers.js';
+import { loadLayer, targetPath, TEMPLATES_ROOT } from '../lib/layers.js';
 import { quoted } from '../lib/names.js';
 import { isEmptyOrMissing } from '../lib/project.js';
 import { MANIFEST, presetSchema } from '../lib/preset.js';
@@ -36,8 +36,10 @@ export default class PresetGenerator extends Generator {
   writing(): void {
     const layer = loadLayer('base', path.join(TEMPLATES_ROOT, 'preset'));
     const scope = this.presetName.startsWith('@') ? this.presetName.split('/')[0] : '';
-    for (const [target, source] of resolveTemplates([layer], '')) {
-      this.fs.copyTpl(source, this.destinationPath(target), { presetName: this.presetName, scope });
+    for (const file of layer.files) {
+      // the preset's own templates keep their `dot-` names: the generator maps them when it uses them
+      const target = file.startsWith('templates/') ? file : targetPath(file, '');
+      this.fs.copyTpl(path.join(layer.root, file), this.destinationPath(target), { presetName: this.presetName, scope });
     }
     const [major, minor] = GENERATOR_VERSION.split('.');
     this.fs.writeJSON(this.destinationPath('package.json'), {
