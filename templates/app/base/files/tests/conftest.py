@@ -1,6 +1,7 @@
 """Every test runs inside a scratch project so nothing touches the real one."""
 
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -92,3 +93,19 @@ def check_tracker(tracker) -> None:
     with pytest.raises(TrackerError):
         tracker.get_run("0" * 32)
     assert isinstance(tracker.ui_hint(), str) and tracker.ui_hint()
+
+
+def commit_project(project: Path, ignored: str = "data/\nruns/\n") -> str:
+    """Make the scratch project a git repository with one commit; return the commit id."""
+
+    def git(*args: str) -> str:
+        run = subprocess.run(
+            ["git", *args], cwd=project, check=True, capture_output=True, text=True
+        )
+        return run.stdout.strip()
+
+    git("init", "-q")
+    (project / ".gitignore").write_text(ignored)
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init")
+    return git("rev-parse", "HEAD")

@@ -2,7 +2,6 @@
 
 import hashlib
 import shutil
-import subprocess
 
 import pytest
 import yaml
@@ -10,7 +9,7 @@ import yaml
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.registry import TRACKERS
 
-from conftest import CONFIG_FILES, example_data_file, fast_config
+from conftest import CONFIG_FILES, commit_project, example_data_file, fast_config
 
 
 def without_timings(metrics: dict[str, float]) -> dict[str, float]:
@@ -62,13 +61,7 @@ def test_run_records_config_environment_and_params(project):
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_git_commit_dirty_flag_and_diff(project):
-    def git(*args):
-        subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)
-
-    git("init", "-q")
-    (project / ".gitignore").write_text("data/\nruns/\n")
-    git("add", "-A")
-    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init")
+    commit_project(project)
     tracker = TRACKERS.build("local")
     clean = tracker.get_run(run_experiment(fast_config(), tracker=tracker).run_id)
     assert clean.tags["git.dirty"] == "false" and len(clean.tags["git.commit"]) == 40

@@ -1,7 +1,6 @@
 """The MLflow tracker against a real SQLite store, read back through MlflowClient."""
 
 import hashlib
-import subprocess
 import sys
 
 import pytest
@@ -12,7 +11,7 @@ from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.trackers.mlflow_tracker import MlflowTracker
 
-from conftest import example_data_file, fast_config
+from conftest import commit_project, example_data_file, fast_config
 
 
 @pytest.fixture
@@ -21,19 +20,9 @@ def store_uri(store_root) -> str:
     return f"sqlite:///{(store_root / 'mlflow.db').as_posix()}"
 
 
-def git(project, *args):
-    subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, text=True)
-
-
 def test_run_is_fully_recorded(project, store_uri):
-    git(project, "init", "-q")
-    (project / ".gitignore").write_text("data/\n")
-    git(project, "add", "-A")
-    git(project, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init")
+    head = commit_project(project, "data/\n")
     (project / "notes.txt").write_text("uncommitted\n")
-    head = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
-    ).stdout.strip()
 
     config = fast_config("experiment.yaml", "tracker.name=mlflow")
     run_id = run_experiment(config, tracker=MlflowTracker(tracking_uri=store_uri)).run_id

@@ -6,7 +6,6 @@ Only the public-API read-back of runs kept solely in W&B (online) goes through a
 
 import hashlib
 import json
-import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,7 +17,7 @@ from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.trackers.wandb_tracker import NO_API_KEY, WandbTracker, project_name
 
-from conftest import example_data_file, fast_config
+from conftest import commit_project, example_data_file, fast_config
 
 FAST = ["--set", "evaluator.bootstrap.n_resamples=50"]
 WANDB_VARIABLES = (
@@ -58,10 +57,6 @@ def offline_run_folder(wandb_dir: Path, run_id: str) -> Path:
     return folder
 
 
-def git(project, *args):
-    subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, text=True)
-
-
 def test_cli_run_compare_reproduce_ui_offline(capsys, project, offline):
     assert main(["run", *FAST]) == 0
     run_id = capsys.readouterr().out.split()[1]
@@ -86,14 +81,8 @@ def test_cli_run_compare_reproduce_ui_offline(capsys, project, offline):
 
 
 def test_run_is_fully_recorded(project, offline):
-    git(project, "init", "-q")
-    (project / ".gitignore").write_text("data/\nwandb*/\nruns/\n")
-    git(project, "add", "-A")
-    git(project, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init")
+    head = commit_project(project, "data/\nwandb*/\nruns/\n")
     (project / "notes.txt").write_text("uncommitted\n")
-    head = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
-    ).stdout.strip()
 
     tracker = WandbTracker()
     config = fast_config("experiment.yaml", "tracker.name=wandb")
