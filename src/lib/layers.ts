@@ -9,8 +9,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Answers, AnswerKey } from './options.js';
+import { PACKAGE_ROOT } from './paths.js';
 
 export interface LayerManifest {
   description: string;
@@ -28,7 +28,7 @@ export interface Layer extends LayerManifest {
  * elsewhere: the upgrade tests use it to stand in for a newer generator's templates.
  */
 export const TEMPLATES_ROOT =
-  process.env.MLEXP_TEMPLATES ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
+  process.env.MLEXP_TEMPLATES ?? path.join(PACKAGE_ROOT, 'templates');
 
 /** Options whose value picks a layer, and values that need more than `<option>/<value>`. */
 const LAYERED_OPTIONS: ReadonlyArray<{ key: AnswerKey; folder: string }> = [

@@ -3,18 +3,16 @@
  * with this generator version and the stored answers (changed by any option given), and merge the
  * difference over the user's edits with git. See src/lib/upgrade.ts.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execaSync } from 'execa';
 import Generator from 'yeoman-generator';
 import { optionHelp } from '../lib/cli-options.js';
 import { UserError } from '../lib/errors.js';
 import { ANSWER_OPTIONS, validateAnswer, type Answers } from '../lib/options.js';
+import { CLI_PATH } from '../lib/paths.js';
 import { findProjectRoot, readStoredConfig } from '../lib/project.js';
 import { upgradeProject } from '../lib/upgrade.js';
 import { GENERATOR_VERSION } from '../lib/version.js';
 
-const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
 /** Renaming the project or its package is a refactoring, not an upgrade. */
 const FIXED = new Set(['projectName', 'packageName']);
 const CHANGEABLE = ANSWER_OPTIONS.filter((option) => !FIXED.has(option.key));
@@ -64,7 +62,7 @@ export default class UpgradeGenerator extends Generator {
       version: GENERATOR_VERSION,
       log: (line) => this.log(line),
       render: (folder, flags) => {
-        const result = execaSync('node', [CLI, '--yes', '--skip-install', '--skip-git', ...flags], {
+        const result = execaSync(process.execPath, [CLI_PATH, '--yes', '--skip-install', '--skip-git', ...flags], {
           cwd: folder,
           reject: false,
           stdin: 'ignore',

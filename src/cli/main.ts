@@ -1,22 +1,32 @@
-#!/usr/bin/env node
 /**
  * `mlexp`: the generators without `yo`, run through yeoman-environment directly (no generator
- * lookup, so it starts fast). `mlexp <project-name> [options]` is `yo mlexp <project-name> [options]`;
+ * lookup). `mlexp <project-name> [options]` is `yo mlexp <project-name> [options]`;
  * `mlexp <sub-generator> ...` is `yo mlexp:<sub-generator> ...`.
+ *
+ * This module is the entry of the bundle published as `generators/cli.js` (scripts/bundle.mjs):
+ * the generators are imported here rather than looked up on disk, so they come from the bundle.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
 import { prepareCommand } from 'yeoman-environment';
-import { isUserError } from './lib/errors.js';
+import { isUserError } from '../lib/errors.js';
+import { GENERATORS_DIR } from '../lib/paths.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+/** Every generator the command runs; `app` is the default. Each is loaded only when it runs. */
+const GENERATORS = {
+  app: () => import('../app/index.js'),
+  dataset: () => import('../dataset/index.js'),
+  model: () => import('../model/index.js'),
+  evaluator: () => import('../evaluator/index.js'),
+  preset: () => import('../preset/index.js'),
+  upgrade: () => import('../upgrade/index.js'),
+} as const;
+type GeneratorName = keyof typeof GENERATORS;
+/** Yeoman's declared constructor has optional arguments; ours always receive them from the environment. */
+type RegisteredGenerator = Parameters<typeof prepareCommand>[0]['generator'];
 
-/** Sub-generators are the folders next to `app/` that hold an index.js. */
-function generatorPath(name: string): string | undefined {
-  const file = path.join(here, name, 'index.js');
-  return name !== 'lib' && existsSync(file) ? file : undefined;
+function isGeneratorName(word: string | undefined): word is GeneratorName {
+  return word !== undefined && Object.hasOwn(GENERATORS, word);
 }
 
 /**
@@ -33,12 +43,17 @@ function quietTaskFailureLine(environment: unknown): void {
 
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
-  const sub = first !== undefined && first !== 'app' && generatorPath(first) ? first : undefined;
-  const name = sub ?? 'app';
+  const sub = isGeneratorName(first) && first !== 'app' ? first : undefined;
+  const name: GeneratorName = sub ?? 'app';
   const args = sub ? rest : argv;
-  const resolved = generatorPath(name);
-  if (!resolved) throw new Error(`generator ${name} is missing from ${here}: rebuild the package`);
-  const command = await prepareCommand({ resolved, namespace: `mlexp:${name}` });
+  const { default: generator } = await GENERATORS[name]();
+  // `resolved` is where yo finds the same generator: yeoman-generator reads the package.json above it.
+  const resolved = path.join(GENERATORS_DIR, name, 'index.js');
+  const command = await prepareCommand({
+    generator: generator as unknown as RegisteredGenerator,
+    resolved,
+    namespace: `mlexp:${name}`,
+  });
   quietTaskFailureLine(command.env);
   command.name(sub ? `mlexp ${sub}` : 'mlexp');
   command.exitOverride();

@@ -1,0 +1,105 @@
+/**
+ * The esbuild plugins behind scripts/bundle.mjs, in a module of their own so that the tests can
+ * bundle through them too (test/bundle.test.ts).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DEFERRED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'deferred');
+
+/**
+ * Packages that a generation never calls, each replaced by a module of the same shape in
+ * deferred/ that loads the real one on first use. `bundled`: the real package stays in the bundle
+ * and is evaluated on first use; otherwise it is loaded from node_modules on first use, and the
+ * bundle does not hold it at all.
+ */
+export const DEFERRED = new Map([
+  ['@npmcli/arborist', { shim: 'npmcli-arborist.mjs', bundled: false }],
+  ['iconv-lite', { shim: 'iconv-lite.mjs', bundled: false }],
+  ['chardet', { shim: 'chardet.mjs', bundled: false }],
+  ['latest-version', { shim: 'latest-version.mjs', bundled: false }],
+  ['string-width', { shim: 'string-width.mjs', bundled: true }],
+  ['read-package-up', { shim: 'read-package-up.mjs', bundled: true }],
+]);
+
+/** Reads of a library's own package.json, replaced by the fields they use. */
+export const OWN_PACKAGE_JSON_READS = [
+  { file: 'yeoman-environment/dist/environment-base.js', read: "require('../package.json')" },
+  {
+    file: 'yeoman-environment/dist/module-lookup.js',
+    read: "JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString())",
+  },
+  {
+    file: 'yeoman-generator/dist/generator.js',
+    read: "JSON.parse(readFileSync(pathJoin(_dirname, '../package.json'), 'utf8'))",
+  },
+];
+
+/** The package folder (holding package.json) of a file below node_modules. */
+export function packageFolder(file) {
+  const parts = file.split(path.sep);
+  const at = parts.lastIndexOf('node_modules');
+  const depth = parts[at + 1]?.startsWith('@') ? 3 : 2;
+  return parts.slice(0, at + depth).join(path.sep);
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[/\\^$.*+?()[\]{}|-]/g, '\\$&');
+}
+
+/**
+ * Each import of a DEFERRED package becomes its shim, loaded as if it sat in the importer's folder,
+ * so the real package it asks for is the one the importer would have got.
+ */
+export const deferred = {
+  name: 'deferred',
+  setup(build) {
+    const filter = new RegExp(`^(${[...DEFERRED.keys()].map(escapeRegExp).join('|')})$`);
+    build.onResolve({ filter }, (args) => {
+      if (args.namespace === 'deferred') {
+        return DEFERRED.get(args.path).bundled ? undefined : { path: args.path, external: true };
+      }
+      return {
+        path: `${args.path} from ${args.resolveDir}`,
+        namespace: 'deferred',
+        pluginData: { name: args.path, resolveDir: args.resolveDir },
+      };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'deferred' }, ({ pluginData: { name, resolveDir } }) => ({
+      contents: readFileSync(path.join(DEFERRED_DIR, DEFERRED.get(name).shim), 'utf8'),
+      resolveDir,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Libraries that read their own package.json beside their code get its name and version inlined:
+ * the bundle does not sit beside their package.json. A library update that moves such a read
+ * fails the build rather than the command; with `all`, so does a read that is no longer bundled.
+ */
+export function inlineOwnPackageJson({ all = false } = {}) {
+  return {
+    name: 'inline-own-package-json',
+    setup(build) {
+      const seen = new Set();
+      build.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, (args) => {
+        const read = OWN_PACKAGE_JSON_READS.find(({ file }) => args.path.endsWith(path.join('node_modules', file)));
+        if (!read) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        if (source.split(read.read).length !== 2) {
+          throw new Error(`${read.file} no longer reads its package.json as \`${read.read}\`: update scripts/bundle/plugins.mjs`);
+        }
+        const { name, version } = JSON.parse(readFileSync(path.join(packageFolder(args.path), 'package.json'), 'utf8'));
+        seen.add(read.file);
+        return { contents: source.replace(read.read, `(${JSON.stringify({ name, version })})`), loader: 'js' };
+      });
+      build.onEnd((result) => {
+        if (!all || result.errors.length > 0) return;
+        const missing = OWN_PACKAGE_JSON_READS.filter(({ file }) => !seen.has(file)).map(({ file }) => file);
+        if (missing.length > 0) throw new Error(`not bundled any more, drop from scripts/bundle/plugins.mjs: ${missing.join(', ')}`);
+      });
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The bundled `mlexp` command (scripts/bundle.mjs): the packages it defers behave as the real
+ * ones, the deferral really defers, and the inlined package.json fields are the installed ones.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, ROOT } from './helpers.js';
+// @ts-expect-error: plain JavaScript build script, no declarations
+import { DEFERRED, deferred, OWN_PACKAGE_JSON_READS } from '../scripts/bundle/plugins.mjs';
+
+const require = createRequire(import.meta.url);
+// Inside the repository, so that what a probe leaves to node_modules resolves as in the package.
+const scratch = (() => {
+  const parent = path.join(ROOT, 'node_modules', '.cache');
+  mkdirSync(parent, { recursive: true });
+  return mkdtempSync(path.join(parent, 'bundle-probe-'));
+})();
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Bundle `source` (imports as a library writes them) through the deferral plugin; return the file. */
+async function bundleProbe(name: string, source: string): Promise<string> {
+  const entry = path.join(scratch, `${name}.entry.mjs`);
+  const outfile = path.join(scratch, `${name}.bundle.mjs`);
+  writeFileSync(entry, source);
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'silent',
+    plugins: [deferred],
+  });
+  return outfile;
+}
+
+/** For each deferred package: how its importer uses it, and the same call on the real package. */
+const PROBES: Record<string, { source: string; real: () => Promise<unknown> }> = {
+  'iconv-lite': {
+    source: "import iconv from 'iconv-lite';\nexport const run = () => [iconv.encodingExists('latin1'), iconv.decode(Buffer.from([0xe9, 0x74, 0xe9]), 'latin1')];\n",
+    real: async () => {
+      const iconv = require('iconv-lite') as { encodingExists(e: string): boolean; decode(b: Buffer, e: string): string };
+      return [iconv.encodingExists('latin1'), iconv.decode(Buffer.from([0xe9, 0x74, 0xe9]), 'latin1')];
+    },
+  },
+  chardet: {
+    source: "import { detect } from 'chardet';\nexport const run = () => detect(Buffer.from('plain ascii text, nothing else'));\n",
+    real: async () => (require('chardet') as { detect(b: Buffer): string }).detect(Buffer.from('plain ascii text, nothing else')),
+  },
+  'string-width': {
+    source: "import stringWidth from 'string-width';\nexport const run = () => [stringWidth('古池や'), stringWidth('abc')];\n",
+    real: async () => {
+      const { default: stringWidth } = (await import('string-width')) as { default: (text: string) => number };
+      return [stringWidth('古池や'), stringWidth('abc')];
+    },
+  },
+  'read-package-up': {
+    source: `import { readPackageUpSync } from 'read-package-up';\nexport const run = () => readPackageUpSync({ cwd: ${JSON.stringify(ROOT)}, normalize: false }).packageJson.name;\n`,
+    real: async () => 'generator-mlexp',
+  },
+  'latest-version': {
+    // offline: both must fail the same way against a registry that refuses the connection
+    source:
+      "import latestVersion from 'latest-version';\nexport const run = () => latestVersion('yeoman-generator', { registryUrl: 'http://127.0.0.1:9/' }).then(String, (error) => error.name);\n",
+    real: async () => {
+      const { default: latestVersion } = (await import('latest-version')) as {
+        default: (name: string, options: { registryUrl: string }) => Promise<string>;
+      };
+      return latestVersion('yeoman-generator', { registryUrl: 'http://127.0.0.1:9/' }).then(String, (error: Error) => error.name);
+    },
+  },
+  '@npmcli/arborist': {
+    source: `import Arborist from '@npmcli/arborist';\nexport const run = () => new Arborist({ path: ${JSON.stringify(ROOT)} }).constructor.name;\n`,
+    real: async () => 'Arborist',
+  },
+};
+
+describe('mlexp bundle: deferred packages', () => {
+  it('has a probe for every deferred package', () => {
+    expect(Object.keys(PROBES).sort()).toEqual([...(DEFERRED as Map<string, unknown>).keys()].sort());
+  });
+
+  for (const [name, probe] of Object.entries(PROBES)) {
+    it(`${name}: the shim gives what the package gives`, async () => {
+      const file = await bundleProbe(name.replace('/', '-'), probe.source);
+      const { run } = (await import(pathToFileURL(file).href)) as { run: () => unknown };
+      expect(await run()).toEqual(await probe.real());
+    });
+  }
+
+  it('packages loaded from node_modules on first use are not in the bundle', async () => {
+    const file = await bundleProbe('iconv-absent', "import iconv from 'iconv-lite';\nexport default iconv;\n");
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('iconv-lite');
+    expect(text).not.toContain('node_modules/iconv-lite/lib');
+  });
+
+  it('a package kept in the bundle is evaluated on first call, not at load', async () => {
+    const file = await bundleProbe('string-width-lazy', PROBES['string-width']!.source);
+    // string-width builds an Intl.Segmenter when it is evaluated: count the ones built
+    const script = `
+      let built = 0;
+      const Original = Intl.Segmenter;
+      Intl.Segmenter = class extends Original { constructor(...args) { super(...args); built += 1; } };
+      const { run } = await import(${JSON.stringify(pathToFileURL(file).href)});
+      const atLoad = built;
+      run();
+      console.log(JSON.stringify([atLoad, built]));
+    `;
+    const { stdout } = await execa('node', ['--input-type=module', '-e', script]);
+    const [atLoad, afterCall] = JSON.parse(stdout) as [number, number];
+    expect(atLoad).toBe(0);
+    expect(afterCall).toBeGreaterThan(0);
+  });
+});
+
+describe('mlexp bundle: generators/cli.js', () => {
+  const bundle = readFileSync(CLI, 'utf8');
+
+  it('reads no library package.json from beside the bundle; the installed versions are inlined', () => {
+    // (booleans, so that a failure does not print 2.7 MB of bundle)
+    expect(bundle.includes('../package.json')).toBe(false);
+    expect(bundle.includes('PROJECT_ROOT,"package.json"')).toBe(false);
+    const files = (OWN_PACKAGE_JSON_READS as Array<{ file: string }>).map(({ file }) => file.split('/dist/')[0]!);
+    for (const name of new Set(files)) {
+      const { version } = JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+      expect(bundle.includes(`"${version}"`), `${name} ${version} inlined`).toBe(true);
+    }
+  });
+
+  it('ships the licence of every bundled package', () => {
+    const licences = readFileSync(`${CLI}.LICENSES.txt`, 'utf8');
+    for (const name of ['yeoman-environment', 'yeoman-generator', 'ejs', 'yaml', 'smol-toml', 'commander']) {
+      expect(licences).toMatch(new RegExp(`^## ${name}@\\d`, 'm'));
+    }
+    expect(licences).not.toMatch(/^## iconv-lite@/m);
+  });
+});
