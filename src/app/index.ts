@@ -8,7 +8,7 @@ import Generator from 'yeoman-generator';
 import { buildContext } from '../lib/context.js';
 import { generatedFiles } from '../lib/generated-files.js';
 import { UserError } from '../lib/errors.js';
-import { gitAvailable, gitConfigValue, initialCommit, isInsideGitRepo, PRISTINE_BRANCH } from '../lib/git.js';
+import { gitIdentity, gitState, initialCommit, PRISTINE_BRANCH } from '../lib/git.js';
 import { installProject } from '../lib/install.js';
 import { layerIdsFor, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../lib/layers.js';
 import { registerOptions, resolveAnswers, type RunFlags } from '../lib/cli-options.js';
@@ -65,7 +65,10 @@ export default class AppGenerator extends Generator {
       stored: this.stored,
       prompt: (questions) => this.prompt(questions as Parameters<Generator['prompt']>[0]),
       interactive: !TERMINAL_ADAPTERS.has(this.env.adapter.constructor.name) || process.stdin.isTTY === true,
-      gitIdentity: () => ({ gitUserName: gitConfigValue('user.name'), gitUserEmail: gitConfigValue('user.email') }),
+      gitIdentity: () => {
+        const { name, email } = gitIdentity();
+        return { gitUserName: name, gitUserEmail: email };
+      },
     });
     const extras = this.stored?.extras;
     this.answers = {
@@ -114,7 +117,7 @@ export default class AppGenerator extends Generator {
 
   end(): void {
     const root = this.destinationRoot();
-    if (!this.flags.skipGit && gitAvailable() && !isInsideGitRepo(root)) {
+    if (!this.flags.skipGit && gitState(root) === 'outside-repo') {
       initialCommit(root, `Generate ${this.answers.projectName} with generator-mlexp ${GENERATOR_VERSION}`, {
         name: this.answers.authorName || 'mlexp',
         email: this.answers.authorEmail || 'mlexp@localhost',

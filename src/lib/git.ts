@@ -1,29 +1,18 @@
 /**
  * git for the generated project: read the user's identity for defaults, and make the initial
  * commit with a fallback identity when none is configured (never fail for a missing identity).
+ * Each call is one git process; a generation starts as few as it can (bench/README.md).
  */
 import { execaSync } from 'execa';
 
-function git(args: string[], cwd: string): { ok: boolean; stdout: string } {
+function git(args: string[], cwd: string): { ok: boolean; missing: boolean; stdout: string } {
   try {
     const result = execaSync('git', args, { cwd, reject: false, stdin: 'ignore' });
-    return { ok: result.exitCode === 0, stdout: String(result.stdout).trim() };
+    const missing = (result as { code?: string }).code === 'ENOENT';
+    return { ok: result.exitCode === 0, missing, stdout: String(result.stdout).trim() };
   } catch {
-    return { ok: false, stdout: '' };
+    return { ok: false, missing: true, stdout: '' };
   }
-}
-
-export function gitAvailable(): boolean {
-  return git(['--version'], process.cwd()).ok;
-}
-
-export function gitConfigValue(key: string, cwd = process.cwd()): string | undefined {
-  const result = git(['config', '--get', key], cwd);
-  return result.ok && result.stdout !== '' ? result.stdout : undefined;
-}
-
-export function isInsideGitRepo(cwd: string): boolean {
-  return git(['rev-parse', '--is-inside-work-tree'], cwd).ok;
 }
 
 export interface Identity {
@@ -31,15 +20,36 @@ export interface Identity {
   email: string;
 }
 
+/** `user.name` and `user.email` as git resolves them in `cwd` (one `git config` call). */
+export function gitIdentity(cwd = process.cwd()): Partial<Identity> {
+  const result = git(['config', '--get-regexp', '^user\\.(name|email)$'], cwd);
+  const identity: Partial<Identity> = {};
+  if (!result.ok) return identity;
+  for (const line of result.stdout.split('\n')) {
+    const match = /^user\.(name|email) (.*)$/.exec(line.trim());
+    // the last value wins, as in git itself
+    if (match?.[2]) identity[match[1] as keyof Identity] = match[2];
+  }
+  return identity;
+}
+
+/** Whether git can be run at all, and whether `cwd` is inside a work tree (one call for both). */
+export function gitState(cwd: string): 'no-git' | 'inside-repo' | 'outside-repo' {
+  const result = git(['rev-parse', '--is-inside-work-tree'], cwd);
+  if (result.missing) return 'no-git';
+  return result.ok && result.stdout === 'true' ? 'inside-repo' : 'outside-repo';
+}
+
 /** The branch that holds the untouched generated output of every generation and upgrade. */
 export const PRISTINE_BRANCH = 'mlexp/pristine';
 
 /** `-c user.name=… -c user.email=…` for whatever identity git lacks in `cwd`. */
 export function identityArgs(cwd: string, fallback: Identity): string[] {
-  const identity: string[] = [];
-  if (gitConfigValue('user.name', cwd) === undefined) identity.push('-c', `user.name=${fallback.name}`);
-  if (gitConfigValue('user.email', cwd) === undefined) identity.push('-c', `user.email=${fallback.email}`);
-  return identity;
+  const { name, email } = gitIdentity(cwd);
+  return [
+    ...(name === undefined ? ['-c', `user.name=${fallback.name}`] : []),
+    ...(email === undefined ? ['-c', `user.email=${fallback.email}`] : []),
+  ];
 }
 
 /**
@@ -49,7 +59,7 @@ export function identityArgs(cwd: string, fallback: Identity): string[] {
 export function initialCommit(cwd: string, message: string, fallback: Identity, pristineBranch: string): void {
   const run = (args: string[]) => {
     const result = git(args, cwd);
-    if (!result.ok) throw new Error(`git ${args[0]} failed in ${cwd}`);
+    if (!result.ok) throw new Error(`git ${args.find((arg) => !arg.startsWith('-') && !arg.includes('='))} failed in ${cwd}`);
   };
   run(['init', '--quiet', '--initial-branch=main']);
   run(['add', '--all']);
