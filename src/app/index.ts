@@ -6,6 +6,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { buildContext } from '../lib/context.js';
+import { commitGeneration } from '../lib/fresh-commit.js';
 import { generatedFiles } from '../lib/generated-files.js';
 import { UserError } from '../lib/errors.js';
 import { gitIdentity, gitState, initialCommit, PRISTINE_BRANCH } from '../lib/git.js';
@@ -28,12 +29,18 @@ export default class AppGenerator extends Generator {
   private stored: Record<string, unknown> | undefined;
   private installed = false;
   private presets: PresetStack | undefined;
+  /** The target was missing or empty when the generation started: see src/lib/fresh-commit.ts. */
+  private fresh = false;
 
   constructor(args: string[], options: Generator['options']) {
     // Yeoman reads .yo-rc.json while constructing: check it first so a broken one is one clear line.
     readStoredConfig(typeof options.env?.cwd === 'string' ? options.env.cwd : process.cwd());
-    // customInstallTask: the Python install is our own `install()` task, never an npm install
-    super(args, options, { customInstallTask: true });
+    // customInstallTask: the Python install is our own `install()` task, never an npm install;
+    // customCommitTask: a new project is written in one pass, anything else through the conflicter
+    super(args, options, {
+      customInstallTask: true,
+      customCommitTask: () => commitGeneration(this.env, this.fresh, this.target, this.env.cwd),
+    });
     registerOptions(this);
   }
 
@@ -48,6 +55,7 @@ export default class AppGenerator extends Generator {
       if (problem) throw new UserError(problem);
       this.target = path.resolve(this.env.cwd, projectName);
       this.stored = checkTarget(this.target);
+      this.fresh = this.stored === undefined;
     }
   }
 
@@ -80,6 +88,7 @@ export default class AppGenerator extends Generator {
     if (this.target === undefined) {
       this.target = path.resolve(this.env.cwd, answers.projectName);
       this.stored = checkTarget(this.target);
+      this.fresh = this.stored === undefined;
     }
   }
 
