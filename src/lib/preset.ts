@@ -9,7 +9,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Ajv } from 'ajv';
+import type { Ajv } from 'ajv';
 import { execa } from 'execa';
 import semver from 'semver';
 import type { PythonDependency } from './catalogue.js';
@@ -93,8 +93,12 @@ export function presetSchema(): Record<string, unknown> {
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 
-function validateManifest(data: unknown, where: string): PresetManifest {
-  validator ??= new Ajv({ allErrors: false, strict: false }).compile(presetSchema());
+/** Validate a preset manifest against the schema; ajv is loaded only when a preset is used. */
+async function validateManifest(data: unknown, where: string): Promise<PresetManifest> {
+  if (!validator) {
+    const { Ajv: AjvClass } = await import('ajv');
+    validator = new AjvClass({ allErrors: false, strict: false }).compile(presetSchema());
+  }
   if (!validator(data)) {
     const error = validator.errors?.[0];
     const field = error?.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
@@ -141,7 +145,7 @@ export async function resolvePreset(spec: string, cwd: string): Promise<Resolved
   } catch (error) {
     throw new UserError(`${where}: ${MANIFEST} is not valid JSON (${(error as Error).message})`);
   }
-  const manifest = validateManifest(data, `${where}: ${MANIFEST}`);
+  const manifest = await validateManifest(data, `${where}: ${MANIFEST}`);
   if (!semver.validRange(manifest.generator)) {
     throw new UserError(`${where}: ${MANIFEST}: invalid field generator: '${manifest.generator}' is not a semver range`);
   }
