@@ -49,7 +49,8 @@ ROOT = BENCH.parent
 WORK = BENCH / ".work"
 INSTALL = WORK / "mlexp"  # the packed generator, installed for production
 PACKAGE = INSTALL / "node_modules" / "generator-mlexp"
-CLI = PACKAGE / "generators" / "cli.js"
+CLI = PACKAGE / "generators" / "cli.js"  # the bundled `mlexp` command
+UNBUNDLED_CLI = PACKAGE / "generators" / "cli" / "main.js"  # what it is bundled from
 YO = ROOT / "node_modules" / ".bin" / "yo"
 PYTHON = "3.11"  # the only Python on the benchmark machine; mlexp's default is 3.12
 NAME = "demo"  # the generated project's name, so its package is `demo`
@@ -123,6 +124,9 @@ def machine_env() -> dict[str, str]:
         UV_PYTHON_DOWNLOADS="never",
         POETRY_VIRTUALENVS_IN_PROJECT="true",
         NO_UPDATE_NOTIFIER="1",
+        # The scratch projects live inside this repository's work tree (bench/.work/runs). git
+        # must not see that repository from them: mlexp would skip `git init` and its commit.
+        GIT_CEILING_DIRECTORIES=str(WORK),
     )
     return env
 

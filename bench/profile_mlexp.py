@@ -4,8 +4,9 @@
   and git (by difference of medians of commands run side by side);
 - what importing each production dependency alone costs;
 - how many module files `mlexp --help` and a generation load, per npm package;
-- a V8 CPU profile of a generation (node --cpu-prof), grouped by where the sampled code lives;
-- an experiment: the same generator bundled by esbuild into two files, timed against the build;
+- a V8 CPU profile of a generation by `mlexp` (the bundle) split by phase, and one by the unbundled
+  build that `yo mlexp` runs, grouped by the package the sampled code lives in;
+- the bundled `mlexp` command timed against the unbundled build it is made from;
 - `python -X importtime` of the generated project's example run, per directly imported package,
   and a cProfile of it split by the steps of its `run_experiment`;
 - the first against a second `pytest -q` in each green project (Python bytecode compilation).
@@ -27,7 +28,7 @@ def section_profile(b, bench) -> None:
     dependency_imports(b, bench)
     modules_loaded(b, bench)
     cpu_profile(b, bench)
-    bundle_experiment(b, bench)
+    bundle_against_build(b, bench)
     python_imports(b, bench)
     python_run_steps(b, bench)
     bytecode(b, bench)
@@ -107,86 +108,69 @@ def modules_loaded(b, bench) -> None:
 def cpu_profile(b, bench) -> None:
     base = bench.WORK / "runs" / "profile"
     profiles = fresh_dir(bench.WORK / "runs" / "cpuprofile")
-    measure(["node", "--cpu-prof", f"--cpu-prof-dir={profiles}", str(bench.CLI), *bench.MLEXP[2:], "--skip-install"], fresh_dir(base), b.env)
-    profile = next(profiles.glob("*.cpuprofile"))
-    summary = json.loads(measure(["node", str(bench.BENCH / "node" / "cpuprofile-summary.mjs"), str(profile)], bench.ROOT, b.env).output)
-    total = sum(summary.values())
-    groups = sorted(summary.items(), key=lambda item: -item[1])
-    shown = groups[:8]
-    rest = sum(ms for _, ms in groups[8:])
-    rows = [[name, f"{ms:.0f} ms", f"{ms / total:.0%}"] for name, ms in shown]
-    rows.append([f"{len(groups) - 8} other groups", f"{rest:.0f} ms", f"{rest / total:.0%}"])
-    b.emit(f"### CPU profile of one generation (`node --cpu-prof`, {total:.0f} ms sampled), by where the code lives\n")
+    node = bench.BENCH / "node"
+
+    def profile_of(cli: Path, name: str) -> Path:
+        folder = profiles / name
+        folder.mkdir()
+        measure(["node", "--cpu-prof", f"--cpu-prof-dir={folder}", str(cli), *bench.MLEXP[2:], "--skip-install"], fresh_dir(base), b.env)
+        return next(folder.glob("*.cpuprofile"))
+
+    def rows_of(summary: dict[str, float], shown: int) -> tuple[list[list[str]], float]:
+        total = sum(summary.values())
+        groups = sorted(summary.items(), key=lambda item: -item[1])
+        rows = [[name, f"{ms:.0f} ms", f"{ms / total:.0%}"] for name, ms in groups[:shown]]
+        if len(groups) > shown:
+            rest = sum(ms for _, ms in groups[shown:])
+            rows.append([f"{len(groups) - shown} other groups", f"{rest:.0f} ms", f"{rest / total:.0%}"])
+        return rows, total
+
+    bundled = profile_of(bench.CLI, "bundle")
+    phases = json.loads(measure(["node", str(node / "cpuprofile-phases.mjs"), str(bundled)], bench.ROOT, b.env).output)
+    rows, total = rows_of(phases, 12)
+    b.emit(f"### CPU profile of one generation by `mlexp` (`node --cpu-prof`, {total:.0f} ms sampled), by phase\n")
+    b.emit(table(["phase", "sampled", "share"], rows))
+    b.emit("\n(The profiler slows the run down; the shares matter more than the times.)\n")
+
+    unbundled = profile_of(bench.UNBUNDLED_CLI, "build")
+    packages = json.loads(measure(["node", str(node / "cpuprofile-summary.mjs"), str(unbundled)], bench.ROOT, b.env).output)
+    rows, total = rows_of(packages, 8)
+    b.emit(
+        f"### CPU profile of one generation by the unbundled build, as `yo mlexp` runs it ({total:.0f} ms sampled), "
+        "by where the code lives\n"
+    )
     b.emit(table(["group", "sampled", "share"], rows))
-    b.emit(f"\n(The profile is kept in bench/.work/runs/cpuprofile/{profile.name}: open it in Chrome DevTools.)\n")
+    b.emit(f"\n(Both profiles are kept in bench/.work/runs/cpuprofile/: open them in Chrome DevTools.)\n")
 
 
-# esbuild output is ES modules; the CommonJS code inside still expects these names.
-BUNDLE_BANNER = (
-    'import { createRequire as __cr } from "node:module"; import { fileURLToPath as __fu } from "node:url"; '
-    'import { dirname as __dn } from "node:path"; const require = __cr(import.meta.url); '
-    "const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);"
-)
-
-
-def bundle_experiment(b, bench) -> None:
-    """Bundle generators/cli.js and generators/app/index.js with esbuild (into bench/.work only) and
-    time `--help` and a generation against the normal build. Best effort: a failure is reported,
-    not raised. Three libraries read their own package.json beside their code at run time; the
-    bundle gets copies (so its .yo-rc.json key and version differ, nothing else)."""
-    work = bench.WORK / "esbuild"
-    out = work / "out"
-    try:
-        work.mkdir(parents=True, exist_ok=True)
-        if not (work / "node_modules" / ".bin" / "esbuild").exists():
-            # An own package.json: npm installs into the nearest folder that has one.
-            (work / "package.json").write_text('{"name": "esbuild-probe", "private": true}\n')
-            measure(["npm", "install", "--prefix", str(work), "--no-audit", "--no-fund", "--no-package-lock", "esbuild@0"], work, b.env)
-        fresh_dir(out)
-        generators = bench.PACKAGE / "generators"
-        measure(
-            [str(work / "node_modules" / ".bin" / "esbuild"), str(generators / "cli.js"), str(generators / "app" / "index.js"),
-             "--bundle", "--platform=node", "--format=esm", "--target=node20", f"--outdir={out / 'generators'}",
-             f"--outbase={generators}", f"--banner:js={BUNDLE_BANNER}", "--log-level=error"],
-            work, b.env,
-        )
-        (out / "templates").symlink_to(bench.PACKAGE / "templates")
-        # yeoman-environment (in cli.js) reads ../package.json, yeoman-generator (in app/index.js) too
-        modules = bench.INSTALL / "node_modules"
-        (out / "package.json").write_text((modules / "yeoman-environment" / "package.json").read_text())
-        (out / "generators" / "package.json").write_text((modules / "yeoman-generator" / "package.json").read_text())
-        bundled_cli = out / "generators" / "cli.js"
-        kib = sum(f.stat().st_size for f in (out / "generators").rglob("*.js")) / 1024
-        base = bench.WORK / "runs" / "profile"
-        commands = {
-            "`mlexp --help`, build": (["node", str(bench.CLI), "--help"], False),
-            "`mlexp --help`, bundle": (["node", str(bundled_cli), "--help"], False),
-            "generation, build": ([*bench.MLEXP, "--skip-install"], True),
-            "generation, bundle": (["node", str(bundled_cli), *bench.MLEXP[2:], "--skip-install"], True),
-        }
-        samples: dict[str, list[float]] = {name: [] for name in commands}
-        for rep in range(b.quick_runs + 1):
-            for name in bench.rotated(list(commands), rep):
-                cmd, makes = commands[name]
-                m = measure(cmd, fresh_dir(base) if makes else bench.ROOT, b.env)
-                if makes:
-                    bench.must_exist(base / bench.NAME / "pyproject.toml", name)
-                if rep:
-                    samples[name].append(m.seconds)
-    except Exception as error:  # noqa: BLE001 (an experiment: report and go on)
-        b.emit(f"### Bundling experiment\n\n(skipped: {str(error).splitlines()[0][:300]})\n")
-        return
+def bundle_against_build(b, bench) -> None:
+    """The bundled `mlexp` command (generators/cli.js) against the unbundled build it is made from
+    (generators/cli/main.js, which loads its dependencies from node_modules as `yo mlexp` does)."""
+    base = bench.WORK / "runs" / "profile"
+    commands = {
+        "`mlexp --help`, build": (["node", str(bench.UNBUNDLED_CLI), "--help"], False),
+        "`mlexp --help`, bundle": (["node", str(bench.CLI), "--help"], False),
+        "generation, build": (["node", str(bench.UNBUNDLED_CLI), *bench.MLEXP[2:], "--skip-install"], True),
+        "generation, bundle": ([*bench.MLEXP, "--skip-install"], True),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for rep in range(b.quick_runs + 1):  # the first repetition is a warm-up
+        for name in bench.rotated(list(commands), rep):
+            cmd, makes = commands[name]
+            m = measure(cmd, fresh_dir(base) if makes else bench.ROOT, b.env)
+            if makes:
+                bench.must_exist(base / bench.NAME / "pyproject.toml", name)
+            if rep:
+                samples[name].append(m.seconds)
     rows = []
     for what in ("`mlexp --help`", "generation"):
         build, bundle = median(samples[f"{what}, build"]), median(samples[f"{what}, bundle"])
         rows.append([what, seconds(build), seconds(bundle), f"{bundle / build:.2f}×"])
-    b.emit(f"### Experiment: the generator bundled with esbuild ({kib / 1024:.1f} MB of JS in 2 files; median of {b.quick_runs})\n")
-    b.emit(table(["command", "tsc build (generators/)", "esbuild bundle", "bundle / build"], rows))
-    b.emit(
-        "\nThe bundle lives in bench/.work/esbuild/out and is not a fix in itself (libraries that read "
-        "their own package.json at run time need copies beside it); it shows what loading fewer, "
-        "larger files saves.\n"
-    )
+    mib = bench.CLI.stat().st_size / 2**20
+    b.emit(f"### The bundled command ({mib:.1f} MiB, one file) against the unbundled build (median of {b.quick_runs})\n")
+    b.emit(table(["command", "unbundled (generators/cli/main.js)", "bundle (generators/cli.js)", "bundle / unbundled"], rows))
+    b.emit("")
+    b.raw["bundle"] = samples
 
 
 def python_imports(b, bench) -> None:
