@@ -63,15 +63,15 @@ function writeFile(file: PendingFile): void {
  * two versions of mem-fs's types, hence `object`.
  */
 export async function commitGeneration(env: object, fresh: boolean, root: string, cwd: string): Promise<void> {
-    const environment = env as CommitEnvironment;
-    const files = fresh ? freshFiles(environment, root) : undefined;
-    if (!files) {
-      await commitSharedFsTask(environment);
-      return;
-    }
-    const log = environment.adapter.log as unknown as { create?: (file: string) => void };
-    for (const file of files) {
-      writeFile(file);
-      log.create?.(path.relative(cwd, file.path));
-    }
+  const environment = env as CommitEnvironment;
+  const files = fresh ? freshFiles(environment, root) : undefined;
+  if (!files) {
+    await commitSharedFsTask(environment);
+    return;
+  }
+  const log = environment.adapter.log as unknown as { create?: (file: string) => void };
+  for (const file of files) {
+    writeFile(file);
+    log.create?.(path.relative(cwd, file.path));
+  }
 }
