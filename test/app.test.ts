@@ -144,3 +144,15 @@ describe('env tools install the same packages', () => {
     for (const envTool of ENV_TOOLS) expect(sets[envTool]).toEqual(sets.venv);
   });
 });
+
+describe('pyproject.toml reads like a hand-kept one', () => {
+  it.each([...ENV_TOOLS])('with --env-tool %s: one requirement per line, no line over 100 columns', async (envTool) => {
+    const result = await runApp('tidy', { envTool, tracker: 'azureml' });
+    const text = readFileSync(path.join(result.cwd, 'tidy', 'pyproject.toml'), 'utf8');
+    const data = parseToml(text) as { project: { dependencies: string[] } };
+    const block = /^dependencies = \[\n((?: {4}"[^"\n]+",\n)+)\]$/m.exec(text);
+    expect(block?.[1]?.trimEnd().split('\n')).toEqual(data.project.dependencies.map((spec) => `    ${JSON.stringify(spec)},`));
+    expect(text.split('\n').filter((line) => line.length > 100)).toEqual([]);
+    expect(text).not.toMatch(/\[ "/);
+  });
+});

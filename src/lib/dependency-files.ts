@@ -3,10 +3,11 @@
  * user's content stays, the requirement is added where the tool reads it. Each edit says whether
  * it kept the file byte-for-byte apart from the addition (then no conflict prompt is needed).
  */
-import { parse as parseToml, stringify as toToml } from 'smol-toml';
+import { parse as parseToml } from 'smol-toml';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { requirement, type PythonDependency } from './catalogue.js';
 import type { EnvTool } from './options.js';
+import { toToml } from './toml.js';
 
 export interface FileEdit {
   content: string;

@@ -2,7 +2,7 @@
  * One strategy per env tool: the files it is configured by (rendered from the dependency catalogue
  * with TOML/YAML libraries), the commands that create the environment, and the install step.
  */
-import { stringify as toToml } from 'smol-toml';
+import { toToml } from './toml.js';
 import { stringify as toYaml } from 'yaml';
 import { dependenciesFor, requirement } from './catalogue.js';
 import { distributionName } from './names.js';
