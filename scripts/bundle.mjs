@@ -28,7 +28,7 @@ const OUTFILE = path.join(ROOT, 'generators', 'cli.js');
  * The bundled ES module still holds CommonJS code that calls `require` (for node's own modules);
  * `__dirname`/`__filename` come from import.meta (Node has had both since 20.11).
  */
-export const BANNER = [
+const BANNER = [
   '#!/usr/bin/env node',
   '// generator-mlexp: the `mlexp` command, bundled by scripts/bundle.mjs. Licences: cli.js.LICENSES.txt',
   "import { createRequire as __mlexpCreateRequire } from 'node:module';",
