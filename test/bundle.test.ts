@@ -120,8 +120,9 @@ describe('mlexp bundle: deferred packages', () => {
   });
 });
 
-describe('mlexp bundle: generators/cli.js', () => {
-  const bundle = readFileSync(CLI, 'utf8');
+describe('mlexp bundle: generators/cli.bundle.js', () => {
+  const BUNDLE = path.join(path.dirname(CLI), 'cli.bundle.js');
+  const bundle = readFileSync(BUNDLE, 'utf8');
 
   it('reads no library package.json from beside the bundle; the installed versions are inlined', () => {
     // (booleans, so that a failure does not print 2.7 MB of bundle)
@@ -135,7 +136,7 @@ describe('mlexp bundle: generators/cli.js', () => {
   });
 
   it('ships the licence of every bundled package', () => {
-    const licences = readFileSync(`${CLI}.LICENSES.txt`, 'utf8');
+    const licences = readFileSync(`${BUNDLE}.LICENSES.txt`, 'utf8');
     for (const name of ['yeoman-environment', 'yeoman-generator', 'ejs', 'yaml', 'smol-toml', 'commander']) {
       expect(licences).toMatch(new RegExp(`^## ${name}@\\d`, 'm'));
     }

@@ -1,8 +1,8 @@
 /**
  * Where the installed package's files are. The code runs from two places: the tsc build
  * (`generators/<generator>/index.js`, `generators/lib/*.js`, found by `yo`) and the bundled `mlexp`
- * command (`generators/cli.js`), so paths are found from the package root, never from a fixed
- * depth below this module.
+ * command (`generators/cli.bundle.js`, loaded by the bin `generators/cli.js`), so paths are found
+ * from the package root, never from a fixed depth below this module.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
