@@ -49,8 +49,10 @@ function escapeRegExp(text) {
 }
 
 /**
- * Each import of a DEFERRED package becomes its shim, loaded as if it sat in the importer's folder,
- * so the real package it asks for is the one the importer would have got.
+ * Each import of a DEFERRED package becomes its shim, loaded as if it sat in the importer's folder:
+ * a package kept in the bundle is the copy the importer would have got. One loaded from
+ * node_modules is resolved at first use from the bundle's folder, so it must be installed where
+ * node finds it from generator-mlexp; npm hoists each of these four (one copy in the tree).
  */
 export const deferred = {
   name: 'deferred',
