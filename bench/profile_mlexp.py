@@ -34,8 +34,24 @@ def section_profile(b, bench) -> None:
     bytecode(b, bench)
 
 
-def split_generation(b, bench) -> None:
+def side_by_side(b, bench, commands: dict[str, tuple[list[str], bool]]) -> dict[str, list[float]]:
+    """Seconds per command: one untimed warm-up repetition, then `quick_runs` timed ones, each
+    running every command once in rotating order. A command marked True generates a project, in a
+    fresh folder, and is checked to have written it."""
     base = bench.WORK / "runs" / "profile"
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for rep in range(b.quick_runs + 1):
+        for name in bench.rotated(list(commands), rep):
+            cmd, makes = commands[name]
+            m = measure(cmd, fresh_dir(base) if makes else bench.ROOT, b.env)
+            if makes:
+                bench.must_exist(base / bench.NAME / "pyproject.toml", name)
+            if rep:
+                samples[name].append(m.seconds)
+    return samples
+
+
+def split_generation(b, bench) -> None:
     gen = [*bench.MLEXP, "--skip-install"]
     commands = {
         "node -e 0": (["node", "-e", "0"], False),
@@ -43,13 +59,7 @@ def split_generation(b, bench) -> None:
         "mlexp demo --skip-git": ([*gen, "--skip-git"], True),
         "mlexp demo": (gen, True),
     }
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for rep in range(b.quick_runs + 1):  # the first repetition is a warm-up
-        for name in bench.rotated(list(commands), rep):
-            cmd, makes = commands[name]
-            m = measure(cmd, fresh_dir(base) if makes else bench.ROOT, b.env)
-            if rep:
-                samples[name].append(m.seconds)
+    samples = side_by_side(b, bench, commands)
     floor, helped, no_git, full = (median(samples[name]) for name in commands)
     rows = [
         ["node start (`node -e 0`)", seconds(floor), f"{floor / full:.0%}"],
@@ -146,22 +156,13 @@ def cpu_profile(b, bench) -> None:
 def bundle_against_build(b, bench) -> None:
     """The bundled `mlexp` command (generators/cli.js) against the unbundled build it is made from
     (generators/cli/main.js, which loads its dependencies from node_modules as `yo mlexp` does)."""
-    base = bench.WORK / "runs" / "profile"
     commands = {
         "`mlexp --help`, build": (["node", str(bench.UNBUNDLED_CLI), "--help"], False),
         "`mlexp --help`, bundle": (["node", str(bench.CLI), "--help"], False),
         "generation, build": (["node", str(bench.UNBUNDLED_CLI), *bench.MLEXP[2:], "--skip-install"], True),
         "generation, bundle": ([*bench.MLEXP, "--skip-install"], True),
     }
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for rep in range(b.quick_runs + 1):  # the first repetition is a warm-up
-        for name in bench.rotated(list(commands), rep):
-            cmd, makes = commands[name]
-            m = measure(cmd, fresh_dir(base) if makes else bench.ROOT, b.env)
-            if makes:
-                bench.must_exist(base / bench.NAME / "pyproject.toml", name)
-            if rep:
-                samples[name].append(m.seconds)
+    samples = side_by_side(b, bench, commands)
     rows = []
     for what in ("`mlexp --help`", "generation"):
         build, bundle = median(samples[f"{what}, build"]), median(samples[f"{what}, bundle"])
