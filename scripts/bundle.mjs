@@ -1,38 +1,46 @@
 #!/usr/bin/env node
 /**
- * Bundle the `mlexp` command: generators/cli/main.js (built by tsc) and everything it imports
- * become one file, generators/cli.bundle.js. The package's bin, generators/cli.js, turns on
- * Node's compile cache (Node >= 22.1; a no-op on 20), then loads the bundle: from the second run
- * on, V8 does not parse the bundle again.
+ * Bundle what the package runs: tsc compiles src/ into build/ (not published); esbuild turns
+ * build/cli/main.js (the `mlexp` command) and every build/<generator>/index.js into entries in
+ * generators/, with the code they share in generators/chunks/. `yo` finds the generators there as
+ * generators/<name>/index.js; the package's bin, generators/cli.js, turns on Node's compile cache
+ * (Node >= 22.1; a no-op on 20) and loads generators/cli/main.js.
  *
  * Why: unbundled, node spends most of a start finding and reading about 2,200 module files
- * (bench/README.md). `yo mlexp` keeps using the unbundled generators in generators/<name>/index.js;
- * both run the same code.
+ * (bench/README.md).
  *
- * What the bundle changes besides the file count (scripts/bundle/plugins.mjs):
+ * What the bundles change besides the file count (scripts/bundle/plugins.mjs):
  * - libraries that read their own package.json beside their code get its fields inlined;
  * - packages that a generation never calls (npm's installer, the external editor's encoding
  *   tables, a registry client, a text-width measure, a package.json reader) are loaded on first
  *   use, not at start.
- * The licences of every bundled package go to generators/cli.bundle.js.LICENSES.txt.
+ * The licences of every bundled package go to generators/LICENSES.bundled.txt.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { deferred, inlineOwnPackageJson, packageFolder } from './bundle/plugins.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = path.join(ROOT, 'generators', 'cli', 'main.js');
-const OUTFILE = path.join(ROOT, 'generators', 'cli.bundle.js');
-const BIN = path.join(ROOT, 'generators', 'cli.js');
+const BUILD = path.join(ROOT, 'build');
+const OUTDIR = path.join(ROOT, 'generators');
+const BIN = path.join(OUTDIR, 'cli.js');
+const LICENCES = path.join(OUTDIR, 'LICENSES.bundled.txt');
+
+/** The command's entry and every generator (`yo` finds them as generators/<name>/index.js). */
+const GENERATORS = readdirSync(BUILD).filter((name) => existsSync(path.join(BUILD, name, 'index.js')));
+const ENTRIES = Object.fromEntries([
+  ['cli/main', path.join(BUILD, 'cli', 'main.js')],
+  ...GENERATORS.map((name) => [`${name}/index`, path.join(BUILD, name, 'index.js')]),
+]);
 
 /**
  * The bundled ES module still holds CommonJS code that calls `require` (for node's own modules);
  * `__dirname`/`__filename` come from import.meta (Node has had both since 20.11).
  */
 const BANNER = [
-  '// generator-mlexp: the `mlexp` command, bundled by scripts/bundle.mjs. Licences: cli.bundle.js.LICENSES.txt',
+  '// generator-mlexp, bundled by scripts/bundle.mjs. Licences: generators/LICENSES.bundled.txt',
   "import { createRequire as __mlexpCreateRequire } from 'node:module';",
   'const require = __mlexpCreateRequire(import.meta.url);',
 ].join('\n');
@@ -60,12 +68,15 @@ function licences(metafile) {
     const text = LICENCE_FILES.map((name) => readIfPresent(path.join(folder, name))).find(Boolean);
     return `## ${pkg.name}@${pkg.version} (${pkg.license ?? 'licence not declared'})\n\n${text?.trim() ?? '(no licence file in the package)'}\n`;
   });
-  return `# Packages bundled into generators/cli.bundle.js\n\n${sections.join('\n')}`;
+  return `# Packages bundled into generators/\n\n${sections.join('\n')}`;
 }
 
+rmSync(OUTDIR, { recursive: true, force: true });
 const result = await build({
-  entryPoints: [ENTRY],
-  outfile: OUTFILE,
+  entryPoints: ENTRIES,
+  outdir: OUTDIR,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -80,7 +91,7 @@ const result = await build({
   logLevel: 'warning',
   plugins: [inlineOwnPackageJson({ all: true }), deferred],
 });
-writeFileSync(`${OUTFILE}.LICENSES.txt`, licences(result.metafile));
+writeFileSync(LICENCES, licences(result.metafile));
 
 /** The bin: the compile cache must be on before the bundle is loaded, so it cannot be inside it. */
 const LAUNCHER = `#!/usr/bin/env node
@@ -89,6 +100,6 @@ const LAUNCHER = `#!/usr/bin/env node
 import module from 'node:module';
 
 module.enableCompileCache?.();
-await import('./cli.bundle.js');
+await import('./cli/main.js');
 `;
 writeFileSync(BIN, LAUNCHER);

@@ -2,7 +2,8 @@
  * The Node versions users run. This machine's Node is 20; .ci/run installs the official Node 22
  * and 24 builds from the npm registry and lists them in MLEXP_NODE_BINARIES (colon-separated).
  * Each must write the same project as the Node running the tests, through the bundled `mlexp`
- * and through the unbundled build that `yo` loads, and the bin must turn on Node's compile cache.
+ * and through the unbundled tsc build (build/, dependencies from node_modules), and the bin must
+ * turn on Node's compile cache.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { CLI, listFiles, ROOT, tmpFolder } from './helpers.js';
 
 const BINARIES = (process.env.MLEXP_NODE_BINARIES ?? '').split(':').filter(Boolean);
 const ARGS = ['demo', '--yes', '--skip-install', '--python', '3.11'];
-const UNBUNDLED = path.join(ROOT, 'generators', 'cli', 'main.js');
+const UNBUNDLED = path.join(ROOT, 'build', 'cli', 'main.js');
 
 function snapshot(root: string): Record<string, string> {
   return Object.fromEntries(listFiles(root).map((file) => [file, readFileSync(path.join(root, file), 'utf8')]));
@@ -43,7 +44,7 @@ describe.skipIf(BINARIES.length === 0)('other Node versions (MLEXP_NODE_BINARIES
       expect(compileCache, `${version} should keep a compile cache`).toBe(major >= 22);
     });
 
-    it(`${node}: the unbundled build (what yo loads) writes the same project`, async () => {
+    it(`${node}: the unbundled tsc build writes the same project`, async () => {
       expect((await generate(node, UNBUNDLED)).tree).toEqual(reference);
     });
   }

@@ -3,7 +3,7 @@
  * lookup). `mlexp <project-name> [options]` is `yo mlexp <project-name> [options]`;
  * `mlexp <sub-generator> ...` is `yo mlexp:<sub-generator> ...`.
  *
- * This module is the entry of the bundle published as `generators/cli.bundle.js` (scripts/bundle.mjs):
+ * This module is the bundled entry `generators/cli/main.js`, which the bin loads (scripts/bundle.mjs):
  * the generators are imported here rather than looked up on disk, so they come from the bundle.
  */
 import path from 'node:path';

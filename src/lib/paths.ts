@@ -1,7 +1,6 @@
 /**
- * Where the installed package's files are. The code runs from two places: the tsc build
- * (`generators/<generator>/index.js`, `generators/lib/*.js`, found by `yo`) and the bundled `mlexp`
- * command (`generators/cli.bundle.js`, loaded by the bin `generators/cli.js`), so paths are found
+ * Where the installed package's files are. The code runs from the bundles in `generators/` (entries
+ * and shared chunks) and, in this repository, from the tsc build in `build/`, so paths are found
  * from the package root, never from a fixed depth below this module.
  */
 import { existsSync } from 'node:fs';
@@ -18,6 +17,6 @@ export function packageRootFrom(start: string): string {
 
 export const PACKAGE_ROOT = packageRootFrom(path.dirname(fileURLToPath(import.meta.url)));
 
-/** The built generators (`generators/<name>/index.js`) and the `mlexp` command (`generators/cli.js`). */
+/** The bundled generators (`generators/<name>/index.js`, found by `yo`) and the `mlexp` bin. */
 export const GENERATORS_DIR = path.join(PACKAGE_ROOT, 'generators');
 export const CLI_PATH = path.join(GENERATORS_DIR, 'cli.js');

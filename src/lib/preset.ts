@@ -96,7 +96,10 @@ let validator: ReturnType<Ajv['compile']> | undefined;
 /** Validate a preset manifest against the schema; ajv is loaded only when a preset is used. */
 async function validateManifest(data: unknown, where: string): Promise<PresetManifest> {
   if (!validator) {
-    const { Ajv: AjvClass } = await import('ajv');
+    // ajv is CommonJS: its module.exports, the default export both in Node and in the bundle's
+    // lazily loaded chunk, is the Ajv class itself
+    const { default: ajv } = await import('ajv');
+    const AjvClass = ajv as unknown as typeof Ajv;
     validator = new AjvClass({ allErrors: false, strict: false }).compile(presetSchema());
   }
   if (!validator(data)) {
