@@ -20,7 +20,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { deferred, inlineOwnPackageJson, packageFolder } from './bundle/plugins.mjs';
+import { deferred, inlineOwnPackageJson, packageFolder, REQUIRE_BANNER } from './bundle/plugins.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD = path.join(ROOT, 'build');
@@ -35,15 +35,7 @@ const ENTRIES = Object.fromEntries([
   ...GENERATORS.map((name) => [`${name}/index`, path.join(BUILD, name, 'index.js')]),
 ]);
 
-/**
- * The bundled ES module still holds CommonJS code that calls `require` (for node's own modules);
- * `__dirname`/`__filename` come from import.meta (Node has had both since 20.11).
- */
-const BANNER = [
-  '// generator-mlexp, bundled by scripts/bundle.mjs. Licences: generators/LICENSES.bundled.txt',
-  "import { createRequire as __mlexpCreateRequire } from 'node:module';",
-  'const require = __mlexpCreateRequire(import.meta.url);',
-].join('\n');
+const BANNER = `// generator-mlexp, bundled by scripts/bundle.mjs. Licences: generators/LICENSES.bundled.txt\n${REQUIRE_BANNER}`;
 
 const LICENCE_FILES = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'license', 'license.md', 'LICENCE', 'LICENSE-MIT'];
 

@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT } from './helpers.js';
 // @ts-expect-error: plain JavaScript build script, no declarations
-import { DEFERRED, deferred, OWN_PACKAGE_JSON_READS } from '../scripts/bundle/plugins.mjs';
+import { DEFERRED, deferred, OWN_PACKAGE_JSON_READS, REQUIRE_BANNER } from '../scripts/bundle/plugins.mjs';
 
 const require = createRequire(import.meta.url);
 // Inside the repository, so that what a probe leaves to node_modules resolves as in the package.
@@ -33,7 +33,7 @@ async function bundleProbe(name: string, source: string): Promise<string> {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: { js: REQUIRE_BANNER },
     logLevel: 'silent',
     plugins: [deferred],
   });

@@ -9,6 +9,15 @@ import { fileURLToPath } from 'node:url';
 const DEFERRED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'deferred');
 
 /**
+ * Banner lines for an ES module bundle: the CommonJS code inside still calls `require` (for node's
+ * own modules). `__dirname`/`__filename` are defined from import.meta (Node >= 20.11) instead.
+ */
+export const REQUIRE_BANNER = [
+  "import { createRequire as __mlexpCreateRequire } from 'node:module';",
+  'const require = __mlexpCreateRequire(import.meta.url);',
+].join('\n');
+
+/**
  * Packages that a generation never calls, each replaced by a module of the same shape in
  * deferred/ that loads the real one on first use. `bundled`: the real package stays in the bundle
  * and is evaluated on first use; otherwise it is loaded from node_modules on first use, and the

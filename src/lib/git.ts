@@ -57,12 +57,11 @@ export function identityArgs(cwd: string, fallback: Identity): string[] {
  * upgrade can merge the generator's changes over the user's edits.
  */
 export function initialCommit(cwd: string, message: string, fallback: Identity, pristineBranch: string): void {
-  const run = (args: string[]) => {
-    const result = git(args, cwd);
-    if (!result.ok) throw new Error(`git ${args.find((arg) => !arg.startsWith('-') && !arg.includes('='))} failed in ${cwd}`);
+  const run = (step: string, args: string[]) => {
+    if (!git(args, cwd).ok) throw new Error(`git ${step} failed in ${cwd}`);
   };
-  run(['init', '--quiet', '--initial-branch=main']);
-  run(['add', '--all']);
-  run([...identityArgs(cwd, fallback), 'commit', '--quiet', '--no-verify', '-m', message]);
-  run(['branch', pristineBranch, 'HEAD']);
+  run('init', ['init', '--quiet', '--initial-branch=main']);
+  run('add', ['add', '--all']);
+  run('commit', [...identityArgs(cwd, fallback), 'commit', '--quiet', '--no-verify', '-m', message]);
+  run('branch', ['branch', pristineBranch, 'HEAD']);
 }

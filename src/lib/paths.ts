@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The nearest folder up from `start` that holds a package.json: neither `generators/` nor its subfolders have one. */
-export function packageRootFrom(start: string): string {
+function packageRootFrom(start: string): string {
   for (let folder = start; ; folder = path.dirname(folder)) {
     if (existsSync(path.join(folder, 'package.json'))) return folder;
     if (path.dirname(folder) === folder) throw new Error(`no package.json above ${start}: reinstall generator-mlexp`);
