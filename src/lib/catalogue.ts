@@ -21,12 +21,28 @@ export interface PythonDependency {
   neededBy?: Partial<Record<AnswerKey, readonly string[]>>;
   /** Needed only once a sub-generator adds it (recorded in the project's `extras`). */
   optional?: true;
+  /** Ships neither inline types nor stubs: mypy is told not to analyse its `imports`. */
+  untyped?: true;
+  /**
+   * Never imported by the project, another library loads it (an MLflow plugin, pandas' Parquet
+   * engine): deptry is told it is used.
+   */
+  plugin?: true;
 }
 
 export const CATALOGUE: readonly PythonDependency[] = [
   { name: 'numpy', range: '>=1.26,<3', group: 'runtime', imports: ['numpy'], conda: 'numpy' },
   { name: 'pandas', range: '>=2.2,<4', group: 'runtime', imports: ['pandas'], conda: 'pandas' },
-  { name: 'scikit-learn', range: '>=1.5,<2', group: 'runtime', imports: ['sklearn'], conda: 'scikit-learn' },
+  {
+    name: 'scikit-learn',
+    range: '>=1.5,<2',
+    group: 'runtime',
+    imports: ['sklearn'],
+    conda: 'scikit-learn',
+    untyped: true,
+  },
+  // model_package.py writes and reads `model.joblib`.
+  { name: 'joblib', range: '>=1.4,<2', group: 'runtime', imports: ['joblib'], conda: 'joblib', untyped: true },
   { name: 'pyyaml', range: '>=6,<7', group: 'runtime', imports: ['yaml'], conda: 'pyyaml' },
   {
     name: 'mlflow',
@@ -34,6 +50,16 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'runtime',
     imports: ['mlflow'],
     conda: 'mlflow',
+    neededBy: { tracker: MLFLOW_TRACKERS },
+  },
+  // mlflow_tracker.py stores models in the skops format.
+  {
+    name: 'skops',
+    range: '>=0.11,<1',
+    group: 'runtime',
+    imports: ['skops'],
+    conda: 'skops',
+    untyped: true,
     neededBy: { tracker: MLFLOW_TRACKERS },
   },
   {
@@ -50,6 +76,7 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'runtime',
     imports: ['azureml'],
     conda: null,
+    plugin: true,
     neededBy: { tracker: ['azureml'] },
   },
   {
@@ -77,11 +104,24 @@ export const CATALOGUE: readonly PythonDependency[] = [
     neededBy: { tracker: ['wandb'] },
   },
   { name: 'optuna', range: '>=4,<6', group: 'runtime', imports: ['optuna'], conda: 'optuna' },
-  { name: 'pyarrow', range: '>=15,<30', group: 'runtime', imports: ['pyarrow'], conda: 'pyarrow', optional: true },
+  {
+    name: 'pyarrow',
+    range: '>=15,<30',
+    group: 'runtime',
+    imports: ['pyarrow'],
+    conda: 'pyarrow',
+    plugin: true,
+    optional: true,
+  },
   { name: 'sqlalchemy', range: '>=2,<3', group: 'runtime', imports: ['sqlalchemy'], conda: 'sqlalchemy', optional: true },
   { name: 'torch', range: '>=2.4,<3', group: 'runtime', imports: ['torch'], conda: 'pytorch', optional: true },
   { name: 'pytest', range: '>=8,<10', group: 'dev', imports: ['pytest', '_pytest'], conda: 'pytest' },
   { name: 'ruff', range: '>=0.17,<0.18', group: 'dev', imports: ['ruff'], conda: 'ruff' },
+  { name: 'mypy', range: '>=1.15,<3', group: 'dev', imports: ['mypy', 'mypyc'], conda: 'mypy' },
+  // Stub-only distributions: their folders (`pandas-stubs`, `yaml-stubs`) are not importable.
+  { name: 'pandas-stubs', range: '>=2.2,<4', group: 'dev', imports: [], conda: 'pandas-stubs' },
+  { name: 'types-PyYAML', range: '>=6,<7', group: 'dev', imports: [], conda: 'types-pyyaml' },
+  { name: 'deptry', range: '>=0.23,<1', group: 'dev', imports: ['deptry'], conda: 'deptry' },
   { name: 'pre-commit', range: '>=4,<5', group: 'dev', imports: ['pre_commit'], conda: 'pre-commit' },
   {
     name: 'pre-commit-hooks',
@@ -92,6 +132,8 @@ export const CATALOGUE: readonly PythonDependency[] = [
   },
   { name: 'nbstripout', range: '>=0.8,<1', group: 'dev', imports: ['nbstripout'], conda: 'nbstripout' },
   { name: 'ipykernel', range: '>=6.29,<8', group: 'dev', imports: ['ipykernel'], conda: 'ipykernel' },
+  { name: 'nbclient', range: '>=0.10,<1', group: 'dev', imports: ['nbclient'], conda: 'nbclient' },
+  { name: 'nbformat', range: '>=5.10,<6', group: 'dev', imports: ['nbformat'], conda: 'nbformat' },
 ];
 
 /** Does this project need the dependency? */

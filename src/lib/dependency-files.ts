@@ -17,13 +17,24 @@ export interface FileEdit {
 
 const distribution = (spec: string) => spec.split(/[<>=!~;[ ]/)[0]!.trim().toLowerCase();
 
+interface Pyproject extends Record<string, unknown> {
+  project?: { dependencies?: string[] };
+  tool?: { deptry?: { per_rule_ignores?: { DEP002?: string[] } } };
+}
+
 function addToPyproject(text: string, dependencies: readonly PythonDependency[]): FileEdit {
-  const data = parseToml(text) as { project?: { dependencies?: string[] } };
+  const data = parseToml(text) as Pyproject;
   const lossless = toToml(data) === text;
   const project = (data.project ??= {});
   const list = (project.dependencies ??= []);
   for (const dependency of dependencies) {
     if (!list.some((spec) => distribution(spec) === dependency.name)) list.push(requirement(dependency));
+    // a plugin (pyarrow, which pandas loads) is never imported: deptry is told it is used
+    const deptry = data.tool?.deptry;
+    if (dependency.plugin && deptry) {
+      const unused = ((deptry.per_rule_ignores ??= {}).DEP002 ??= []);
+      if (!unused.includes(dependency.name)) unused.push(dependency.name);
+    }
   }
   return { content: toToml(data), lossless };
 }

@@ -127,6 +127,7 @@ def check_model(model, X, y) -> None:
     assert predictions.shape == (len(X),)
     if hasattr(model, "predict_proba"):
         probabilities = np.asarray(model.predict_proba(X))
+        assert hasattr(model, "classes_"), "predict_proba columns follow classes_"
         assert probabilities.shape == (len(X), len(model.classes_))
         np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
 

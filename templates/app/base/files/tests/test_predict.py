@@ -9,9 +9,10 @@ from sklearn.dummy import DummyClassifier
 from <%- packageName %>.cli import main
 from <%- packageName %>.errors import SchemaError
 from <%- packageName %>.experiment import model_device, run_experiment
+from <%- packageName %>.predict import predict_table
 from <%- packageName %>.registry import DATASETS, MODELS, TRACKERS
 
-from conftest import fast_config
+from conftest import example_data_file, fast_config
 
 LOCAL = ("--set", "tracker.name=local", "--set", "tracker.params={}")
 
@@ -33,6 +34,7 @@ def test_run_stores_model_and_manifest(tracked_run):
     assert manifest["task"] == "classification" and manifest["format"] == "joblib"
     assert [c["name"] for c in manifest["inputs"]] == list(X_test.columns)
     assert "scikit-learn" in manifest["packages"] and manifest["classes"] == [0, 1]
+    assert manifest["target"] == "target"
     packaged = tracker.load_model(run_id)
     assert packaged.predict_frame(X_test)["prediction"].notna().all()
 
@@ -51,9 +53,44 @@ def test_batch_prediction_matches_the_runs_predictions(tracked_run, project, cap
     assert predicted["score_1"].to_numpy() == pytest.approx(logged["score_1"].to_numpy())
 
 
-def test_schema_mismatch_is_refused_in_one_line(tracked_run, project, capsys):
+def test_the_datas_own_file_is_predicted_as_it_is(tracked_run, project, capsys):
+    run_id, _ = tracked_run
+    data_file = example_data_file().relative_to(project)
+    argv = ["predict", "--run", run_id, "--input", str(data_file), "--output", "out.csv", *LOCAL]
+    assert main(argv) == 0, capsys.readouterr().err
+    data = pd.read_csv(data_file)
+    predicted = pd.read_csv(project / "out.csv")
+    assert list(predicted.columns) == ["prediction", "score_0", "score_1"]
+    assert len(predicted) == len(data)
+    packaged = TRACKERS.build("local").load_model(run_id)
+    expected = packaged.predict_frame(data.drop(columns=["target"]))
+    assert predicted["prediction"].tolist() == expected["prediction"].tolist()
+
+
+def test_id_columns_are_carried_beside_the_predictions(tracked_run, project):
     run_id, X_test = tracked_run
-    bad = X_test.drop(columns=[X_test.columns[0]]).assign(extra=1)
+    rows = X_test.assign(target=0)
+    rows.insert(0, "customer_id", [f"c{i}" for i in range(len(rows))])
+    rows["batch"] = 7
+    packaged = TRACKERS.build("local").load_model(run_id)
+    result = predict_table(packaged, rows.sample(frac=1, random_state=0))
+    assert list(result.columns) == ["customer_id", "batch", "prediction", "score_0", "score_1"]
+    expected = packaged.predict_frame(X_test).set_axis(rows["customer_id"])
+    by_id = result.set_index("customer_id")
+    assert by_id["prediction"].to_dict() == expected["prediction"].to_dict()
+    assert (by_id["batch"] == 7).all()
+
+
+def test_carried_columns_may_not_shadow_the_output(tracked_run):
+    run_id, X_test = tracked_run
+    packaged = TRACKERS.build("local").load_model(run_id)
+    with pytest.raises(SchemaError, match="'prediction' would be overwritten"):
+        predict_table(packaged, X_test.assign(prediction=1))
+
+
+def test_missing_or_mistyped_features_are_refused_in_one_line(tracked_run, project, capsys):
+    run_id, X_test = tracked_run
+    bad = X_test.drop(columns=[X_test.columns[0]]).assign(id=1)
     bad[X_test.columns[1]] = "text"
     bad.to_csv(project / "bad.csv", index=False)
     argv = ["predict", "--run", run_id, "--input", "bad.csv", "--output", "out.csv", *LOCAL]
@@ -61,8 +98,19 @@ def test_schema_mismatch_is_refused_in_one_line(tracked_run, project, capsys):
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1
     assert f"missing column(s) {X_test.columns[0]!r}" in error
-    assert "extra column(s) 'extra'" in error and "trained on numbers" in error
+    assert "trained on numbers" in error and "'id'" not in error
     assert not (project / "out.csv").exists()
+
+
+def test_the_output_may_not_replace_the_input(tracked_run, project, capsys):
+    run_id, X_test = tracked_run
+    X_test.to_csv(project / "rows.csv", index=False)
+    before = (project / "rows.csv").read_bytes()
+    argv = ["predict", "--run", run_id, "--input", "rows.csv", "--output", "./rows.csv", *LOCAL]
+    assert main(argv) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == "error: --output ./rows.csv is the input file: write the predictions elsewhere"
+    assert (project / "rows.csv").read_bytes() == before
 
 
 def test_numeric_input_is_cast_and_order_does_not_matter(tracked_run):

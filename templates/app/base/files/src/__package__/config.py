@@ -7,7 +7,7 @@ the base block entirely (its ``params`` belong to the other block).
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -208,7 +208,7 @@ def _mapping(value: Any, source: str, what: str) -> dict[str, Any]:
 
 
 def _known_keys(data: Mapping[str, Any], source: str, prefix: str, schema: type) -> None:
-    known = set(schema.__dataclass_fields__)
+    known = {schema_field.name for schema_field in fields(schema)}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(

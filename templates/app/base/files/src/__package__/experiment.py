@@ -69,7 +69,13 @@ def run_experiment(
             confidence=config.evaluator.bootstrap.confidence,
             seed=config.seed,
         )
-        run.log_model(model, split.X_train.head(20), config.evaluator.name)
+        target = split.y_train.name
+        run.log_model(
+            model,
+            split.X_train.head(20),
+            config.evaluator.name,
+            target=None if target is None else str(target),
+        )
         run_seconds = time.perf_counter() - started
         timings = {"time/fit_seconds": fit_seconds, "time/run_seconds": run_seconds}
         run.log_metrics(timings)

@@ -7,6 +7,7 @@ Every run stores its model under the artifact folder ``model/``. The default pac
     - ``format``: how the model file is stored (``joblib`` or ``mlflow``).
     - ``task``: the evaluator name (``classification``, ``regression``...).
     - ``inputs``: the training columns in order, each ``{"name", "dtype"}``.
+    - ``target``: the name of the target column trained on (absent when it had none).
     - ``classes``: the class labels of a classifier (else absent).
     - ``packages``: versions of Python and the packages needed to load the model.
 
@@ -42,7 +43,8 @@ class PackagedModel:
     def predict_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Check ``frame`` against the manifest and return ``prediction`` (+ ``score_<label>``).
 
-        Raises ``SchemaError`` (one line) when the columns or types differ from training.
+        Columns that are not training inputs are ignored. Raises ``SchemaError`` (one line)
+        when a training column is missing or its type differs from training.
         """
         X = check_schema(self.manifest, frame)
         result = pd.DataFrame({"prediction": np.asarray(self.model.predict(X))}, index=X.index)
@@ -54,8 +56,14 @@ class PackagedModel:
         return result
 
 
-def build_manifest(model: Any, X_sample: pd.DataFrame | None, task: str | None, fmt: str) -> dict:
-    """Return the manifest for ``model`` trained on columns like ``X_sample``."""
+def build_manifest(
+    model: Any,
+    X_sample: pd.DataFrame | None,
+    task: str | None,
+    fmt: str,
+    target: str | None = None,
+) -> dict[str, Any]:
+    """Return the manifest of ``model``, trained on columns like ``X_sample`` for ``target``."""
     if X_sample is not None:
         inputs = [{"name": str(c), "dtype": str(t)} for c, t in X_sample.dtypes.items()]
     else:
@@ -69,6 +77,8 @@ def build_manifest(model: Any, X_sample: pd.DataFrame | None, task: str | None, 
         "inputs": inputs,
         "packages": package_versions(),
     }
+    if target is not None:
+        manifest["target"] = target
     classes = getattr(model, "classes_", None)
     if classes is not None:
         manifest["classes"] = [c.item() if hasattr(c, "item") else c for c in classes]
@@ -110,8 +120,8 @@ def manifest_json(manifest: dict[str, Any]) -> str:
 def check_schema(manifest: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame``'s training columns in training order, numeric ones cast to their dtype.
 
-    Raises ``SchemaError`` naming missing or extra columns, or a non-numeric column where
-    numbers were trained.
+    Other columns are left out. Raises ``SchemaError`` naming missing columns, or a non-numeric
+    column where numbers were trained.
     """
     inputs = manifest.get("inputs") or []
     if not inputs:
@@ -120,11 +130,8 @@ def check_schema(manifest: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
     columns = [str(column) for column in frame.columns]
     problems = []
     missing = [name for name in expected if name not in columns]
-    extra = [name for name in columns if name not in expected]
     if missing:
         problems.append(f"missing column(s) {_names(missing)}")
-    if extra:
-        problems.append(f"extra column(s) {_names(extra)}")
     frame = frame.set_axis(columns, axis=1)
     for column in inputs:
         name, dtype = column["name"], column["dtype"]

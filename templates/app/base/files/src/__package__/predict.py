@@ -4,8 +4,35 @@ from pathlib import Path
 
 import pandas as pd
 
-from <%- packageName %>.model_package import read_table, write_table
+from <%- packageName %>.errors import ConfigError, SchemaError
+from <%- packageName %>.model_package import PackagedModel, read_table, write_table
 from <%- packageName %>.trackers.base import Tracker
+
+
+def predict_table(packaged: PackagedModel, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``packaged``'s predictions for ``frame``, one row per input row, in order.
+
+    ``frame`` may be the data's own file: the target column the model was trained on (the
+    manifest's ``target``) is dropped; every other column that is not a training input (an id,
+    say) is carried into the output, in input order, before ``prediction`` and, for classifiers
+    with ``predict_proba``, ``score_<label>`` per class. Raises ``SchemaError`` (one line) when a
+    training column is missing or mistyped, or when a carried column has an output's name.
+    """
+    features = {column["name"] for column in packaged.manifest.get("inputs") or []}
+    target = packaged.manifest.get("target")
+    frame = frame.drop(columns=[column for column in frame.columns if str(column) == target])
+    predicted = packaged.predict_frame(frame)
+    carried = [column for column in frame.columns if str(column) not in features]
+    clashes = [str(column) for column in carried if column in predicted.columns]
+    if clashes:
+        raise SchemaError(
+            f"input column(s) {', '.join(map(repr, clashes))} would be overwritten by the"
+            " predictions: rename or drop them"
+        )
+    result = frame[carried].copy()
+    for column in predicted.columns:  # by position: the input's index may repeat labels
+        result[column] = predicted[column].to_numpy()
+    return result
 
 
 def predict_file(
@@ -13,11 +40,15 @@ def predict_file(
 ) -> pd.DataFrame:
     """Write the predictions of run ``run_id``'s model for ``input_path`` to ``output_path``.
 
-    The output has one row per input row, in order: ``prediction`` and, for classifiers
-    with ``predict_proba``, ``score_<label>`` per class (as in the run's ``predictions.csv``).
-    Input columns or types that differ from training raise ``SchemaError`` before predicting.
+    The output is ``predict_table``'s: the input's id columns, ``prediction`` and the class
+    scores (as in the run's ``predictions.csv``), one row per input row. A missing or mistyped
+    training column raises ``SchemaError``, and an output path that is the input raises
+    ``ConfigError``, before anything is written.
     """
-    packaged = tracker.load_model(run_id)
-    result = packaged.predict_frame(read_table(input_path))
+    if Path(output_path).resolve() == Path(input_path).resolve():
+        raise ConfigError(
+            f"--output {output_path} is the input file: write the predictions elsewhere"
+        )
+    result = predict_table(tracker.load_model(run_id), read_table(input_path))
     write_table(result, output_path)
     return result

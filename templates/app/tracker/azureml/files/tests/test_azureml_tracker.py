@@ -61,7 +61,7 @@ def workspace_env(monkeypatch):
 class Azure:
     """The fake Azure side: the calls made, and what ``workspaces.get`` does."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.calls: list = []
         self.lookup_error: Exception | None = None
 

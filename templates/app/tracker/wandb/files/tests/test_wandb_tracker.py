@@ -198,7 +198,7 @@ def test_online_reads_add_runs_only_in_wandb(monkeypatch, project, tmp_path):
     tracker = WandbTracker()
     with tracker.start_run("shared") as local:  # offline: kept locally
         local.log_metrics({"test/accuracy": 0.9})
-    calls: list = []
+    calls = []
     runs = [remote_run("shared", "abc123", tmp_path / "remote")]
     monkeypatch.setattr(wandb, "Api", lambda **kwargs: FakeApi(runs, calls, **kwargs))
     monkeypatch.setenv("WANDB_MODE", "online")

@@ -35,10 +35,11 @@ class Predictions:
             scores = np.asarray(scores, dtype=float)
             if scores.shape[0] != len(y_true) or scores.ndim not in (1, 2):
                 raise ValueError(f"scores {scores.shape} do not match {len(y_true)} samples")
-            if scores.ndim == 2 and labels is None:
-                labels = tuple(np.unique(np.concatenate([y_true, y_pred])))
-            if scores.ndim == 2 and len(labels) != scores.shape[1]:
-                raise ValueError(f"{scores.shape[1]} score columns for labels {labels}")
+            if scores.ndim == 2:
+                if labels is None:
+                    labels = tuple(np.unique(np.concatenate([y_true, y_pred])))
+                if len(labels) != scores.shape[1]:
+                    raise ValueError(f"{scores.shape[1]} score columns for labels {labels}")
         return cls(y_true, y_pred, scores, labels)
 
     def __len__(self) -> int:

@@ -11,7 +11,7 @@ from <%- packageName %>.registry import EVALUATORS
 class ClassificationEvaluator(Evaluator):
     """Binary and multi-class labels; ROC AUC is one-vs-rest macro for more than two labels."""
 
-    headline = ("accuracy", "f1_macro", "roc_auc")
+    headline: tuple[str, ...] = ("accuracy", "f1_macro", "roc_auc")
 
     def metrics(self, predictions: Predictions) -> dict[str, float]:
         """Return accuracy, f1_macro and, when scores are given and defined, roc_auc."""

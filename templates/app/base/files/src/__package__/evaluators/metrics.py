@@ -48,7 +48,8 @@ def roc_auc(y_true: np.ndarray, scores: np.ndarray, labels: tuple | None = None)
     if len(labels) == 2:
         return binary_roc_auc(y_true == labels[1], scores[:, 1])
     aucs = [binary_roc_auc(y_true == label, scores[:, j]) for j, label in enumerate(labels)]
-    return None if any(auc is None for auc in aucs) else float(np.mean(aucs))
+    defined = [auc for auc in aucs if auc is not None]
+    return float(np.mean(defined)) if len(defined) == len(aucs) else None
 
 
 def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:

@@ -11,7 +11,7 @@ from <%- packageName %>.registry import EVALUATORS
 class RegressionEvaluator(Evaluator):
     """Numeric targets; scores, if any, are ignored."""
 
-    headline = ("rmse", "mae", "r2")
+    headline: tuple[str, ...] = ("rmse", "mae", "r2")
     lower_is_better = frozenset({"rmse", "mae"})
 
     def metrics(self, predictions: Predictions) -> dict[str, float]:

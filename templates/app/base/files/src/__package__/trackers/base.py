@@ -55,12 +55,18 @@ class Run(ABC):
         )
 
     def log_model(
-        self, model: Any, X_sample: Any = None, task: str | None = None, name: str = "model"
+        self,
+        model: Any,
+        X_sample: Any = None,
+        task: str | None = None,
+        name: str = "model",
+        target: str | None = None,
     ) -> None:
         """Store the fitted ``model`` as the artifact folder ``name`` (see ``model_package``).
 
         The default writes ``model.joblib`` and ``manifest.json`` (inputs from ``X_sample``'s
-        columns and dtypes, ``task``, package versions); ``Tracker.load_model`` reads it back.
+        columns and dtypes, ``task``, the ``target`` column's name, package versions);
+        ``Tracker.load_model`` reads it back.
         """
         from <%- packageName %>.model_package import (
             MANIFEST,
@@ -70,7 +76,7 @@ class Run(ABC):
             manifest_json,
         )
 
-        manifest = build_manifest(model, X_sample, task, fmt="joblib")
+        manifest = build_manifest(model, X_sample, task, fmt="joblib", target=target)
         self.log_artifact(f"{name}/{MODEL_FILE}", dump_joblib(model))
         self.log_artifact(f"{name}/{MANIFEST}", manifest_json(manifest))
 

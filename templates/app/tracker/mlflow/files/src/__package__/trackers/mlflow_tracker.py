@@ -77,18 +77,27 @@ class MlflowRun(Run):
         self, frame: Any, *, name: str, context: str, digest: str, source: str | None
     ) -> None:
         """Log an MLflow dataset input (``mlflow.data.from_pandas``) with its context."""
-        import mlflow.data
+        from mlflow.data.pandas_dataset import from_pandas
         from mlflow.entities import Dataset, DatasetInput, InputTag
 
         with warnings.catch_warnings():  # schema-inference hints are noise here
             warnings.simplefilter("ignore")
-            dataset = mlflow.data.from_pandas(frame, source=source, name=name, digest=digest)
+            dataset = (
+                from_pandas(frame, name=name, digest=digest)
+                if source is None
+                else from_pandas(frame, source=source, name=name, digest=digest)
+            )
             entity = Dataset(**dataset.to_dict())
         tag = InputTag("mlflow.data.context", context)
         self.client.log_inputs(self.run_id, [DatasetInput(entity, [tag])])
 
     def log_model(
-        self, model: Any, X_sample: Any = None, task: str | None = None, name: str = "model"
+        self,
+        model: Any,
+        X_sample: Any = None,
+        task: str | None = None,
+        name: str = "model",
+        target: str | None = None,
     ) -> None:
         """Save ``model`` as an MLflow ``pyfunc`` model, then upload it as the folder ``name``.
 
@@ -114,7 +123,7 @@ class MlflowRun(Run):
                 mlflow.sklearn.save_model(
                     model, str(path), signature=signature, **_serialization(model)
                 )
-            manifest = build_manifest(model, X_sample, task, fmt="mlflow")
+            manifest = build_manifest(model, X_sample, task, fmt="mlflow", target=target)
             (path / MANIFEST).write_text(manifest_json(manifest), encoding="utf-8")
             self.client.log_artifacts(self.run_id, str(path), name)
 

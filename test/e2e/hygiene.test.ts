@@ -1,0 +1,105 @@
+/**
+ * Hygiene by other people's tools: a uv + MLflow project (uv installs in seconds, pip takes
+ * minutes) passes deptry, pip check, mypy, `python -m build` + `twine check`, and its sdist,
+ * unpacked into a fresh environment, passes its own tests. The setuptools (venv, conda) and
+ * poetry-core backends are built too, to check that their sdists carry the suite as well.
+ */
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tmpFolder } from '../helpers.js';
+import { generate, projectEnv, runInProject, type Generated } from './project.js';
+
+let project: Generated;
+
+const run = async (command: string, args: string[], cwd: string) => {
+  const result = await execa(command, args, { cwd, env: projectEnv(), reject: false, all: true, stdin: 'ignore' });
+  if (result.exitCode !== 0) throw new Error(`${[command, ...args].join(' ')} failed in ${cwd}:\n${result.all}`);
+  return String(result.all);
+};
+
+/** The members of a `.tar.gz`, without the leading `<name>-<version>/` folder. */
+async function sdistMembers(archive: string): Promise<string[]> {
+  const listing = await run('tar', ['tzf', archive], path.dirname(archive));
+  return listing
+    .split('\n')
+    .map((member) => member.split('/').slice(1).join('/'))
+    .filter((member) => member !== '' && !member.endsWith('/'));
+}
+
+/** The one file in `folder` whose name ends with `suffix`. */
+function onlyFile(folder: string, suffix: string): string {
+  const found = readdirSync(folder).filter((name) => name.endsWith(suffix));
+  expect(found, `${suffix} in ${folder}`).toHaveLength(1);
+  return path.join(folder, found[0]!);
+}
+
+/** What an sdist must carry so that it tests itself once unpacked. */
+const SUITE = ['tests/conftest.py', 'tests/mocks.py', 'configs/experiment.yaml', 'configs/sweeps/default.yaml'];
+
+beforeAll(async () => {
+  project = await generate('tidy-proj', { 'env-tool': 'uv', tracker: 'mlflow', ci: 'none', license: 'MIT' });
+});
+
+// The checks share the environment read-only (the sdist is tested in a venv of its own): they run
+// side by side, mypy's cold cache beside the sdist's suite.
+describe.concurrent('uv + MLflow project, checked by deptry, pip, mypy, build and twine', () => {
+  it('declares what it imports (deptry) and installs a consistent set (pip check)', async () => {
+    const deptry = await runInProject(project, 'deptry', ['.']);
+    expect(deptry.output).toMatch(/No dependency issues found/);
+    const check = await run('uv', ['pip', 'check'], project.root);
+    expect(check).toMatch(/All installed packages are compatible/);
+  });
+
+  it('type-checks src and tests with a bare `mypy`', async () => {
+    const mypy = await runInProject(project, 'mypy', []);
+    expect(mypy.output).toMatch(/^Success: no issues found in \d+ source files$/m);
+    // The bare command covers the tests too, not only the package.
+    const checked = Number(/in (\d+) source files/.exec(mypy.output)?.[1]);
+    const tests = readdirSync(path.join(project.root, 'tests')).filter((name) => name.endsWith('.py'));
+    expect(checked).toBeGreaterThan(tests.length);
+  });
+
+  it('builds an sdist and a wheel that twine accepts; the sdist passes its own tests', async () => {
+    const dist = path.join(project.root, 'dist');
+    await run('uv', ['run', '--frozen', '--with', 'build', '--with', 'twine', 'python', '-m', 'build', '--outdir', dist], project.root);
+    const sdist = onlyFile(dist, '.tar.gz');
+    const wheel = onlyFile(dist, '.whl');
+    await run('uv', ['run', '--frozen', '--with', 'twine', 'twine', 'check', '--strict', sdist, wheel], project.root);
+    const members = await sdistMembers(sdist);
+    expect(members).toEqual(expect.arrayContaining([...SUITE, 'src/tidy_proj/__init__.py']));
+    expect(members.filter((member) => /__pycache__|\.pyc$/.test(member))).toEqual([]);
+
+    const unpacked = tmpFolder('mlexp-sdist-');
+    await run('tar', ['xzf', sdist, '-C', unpacked], unpacked);
+    const root = path.join(unpacked, path.basename(sdist, '.tar.gz'));
+    await run('uv', ['venv', '--quiet', '--python', 'python3.11', '.venv'], root);
+    await run('uv', ['pip', 'install', '--quiet', '--python', '.venv/bin/python', '.', 'pytest'], root);
+    const tests = await execa(path.join(root, '.venv', 'bin', 'pytest'), ['-q', '-p', 'no:cacheprovider'], {
+      cwd: root,
+      env: projectEnv(),
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+    });
+    expect(tests.exitCode, tests.all).toBe(0);
+    expect(tests.all).toMatch(/\d+ passed/);
+    expect(tests.all).not.toMatch(/failed|error|skipped/i);
+  });
+});
+
+describe('every build backend puts the suite in the sdist', () => {
+  it.each([
+    { envTool: 'venv', tracker: 'azureml', trackerFiles: ['jobs/command-job.yml'] },
+    { envTool: 'poetry', tracker: 'databricks', trackerFiles: ['databricks.yml', 'jobs/databricks_entry.py'] },
+  ])('--env-tool $envTool --tracker $tracker', async ({ envTool, tracker, trackerFiles }) => {
+    const rendered = await generate(`sdist-${envTool}`, { 'env-tool': envTool, tracker, ci: 'none' }, false);
+    const dist = path.join(rendered.root, 'dist');
+    mkdirSync(dist);
+    await run('uv', ['build', '--sdist', '--out-dir', dist], rendered.root);
+    const members = await sdistMembers(onlyFile(dist, '.tar.gz'));
+    expect(members).toEqual(expect.arrayContaining([...SUITE, ...trackerFiles, `src/sdist_${envTool}/__init__.py`]));
+    expect(members.filter((member) => /__pycache__|\.pyc$/.test(member))).toEqual([]);
+  });
+});
