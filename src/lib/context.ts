@@ -5,6 +5,7 @@ import type { Answers } from './options.js';
 import { MLFLOW_TRACKERS, type Structure, type Tracker } from './values.js';
 import { distributionName } from './names.js';
 import { ENV_TOOL_STRATEGIES, type EnvToolStrategy } from './env-tools.js';
+import { yamlScalar } from './yaml-scalar.js';
 
 export interface StructureFacts {
   /** Where the raw data files live, relative to the project root. */
@@ -63,6 +64,8 @@ export interface TemplateContext extends Answers {
   generatorVersion: string;
   /** Layout lines for the README, for the folders actually generated: [folder, description]. */
   layout: Array<[string, string]>;
+  /** A string as a YAML scalar, quoted where YAML 1.1 would read another type (`yes`, `007`). */
+  yaml: (value: string) => string;
 }
 
 export function buildContext(answers: Answers, generatorVersion: string, writtenPaths: readonly string[]): TemplateContext {
@@ -87,5 +90,6 @@ export function buildContext(answers: Answers, generatorVersion: string, written
     year: new Date().getFullYear(),
     generatorVersion,
     layout,
+    yaml: yamlScalar,
   };
 }
