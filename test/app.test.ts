@@ -1,3 +1,4 @@
+import { availablePythons } from '../src/lib/python.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -22,7 +23,7 @@ describe('app generator: default project', () => {
       envTool: 'venv',
       tracker: 'mlflow',
       structure: 'ccds',
-      python: '3.12',
+      python: availablePythons().at(-1) ?? '3.12',
       license: 'none',
       ci: 'github',
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),

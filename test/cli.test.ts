@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -80,9 +81,28 @@ describe('mlexp: what the machine lacks or does', () => {
       all: true,
     });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.all).toMatch(/uv was not found, so nothing was installed\. Once it is, run in .*:\n {2}uv sync/);
+    expect(result.all).toMatch(/uv was not found, so nothing was installed: the steps below do it once it is\.\n[\s\S]*Next:\n {2}cd demo\n {2}uv sync\n {2}uv run pytest\n/);
+    // the commands are printed once, not once by the install step and again by the next steps
+    expect(String(result.all).match(/uv sync/g)).toHaveLength(1);
     expect(existsSync(path.join(cwd, 'demo', 'pyproject.toml'))).toBe(true);
     expect(existsSync(path.join(cwd, 'demo', '.git'))).toBe(false);
+  });
+
+  it('--python 3.13 with no such interpreter: writes the project and says what to run once there is one', async () => {
+    const bin = tmpFolder('mlexp-bin-');
+    symlinkSync(process.execPath, path.join(bin, 'node'));
+    const cwd = tmpFolder();
+    const result = await execa(path.join(bin, 'node'), [CLI, 'demo', '--yes', '--python', '3.13', '--skip-git'], {
+      cwd,
+      reject: false,
+      stdin: 'ignore',
+      env: { PATH: bin, HOME: tmpFolder('mlexp-home-') },
+      extendEnv: false,
+      all: true,
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.all).toMatch(/python3\.13 was not found \(on PATH or in pyenv\), so nothing was installed: the steps below do it once it is\./);
+    expect(result.all).toMatch(/Next:\n {2}cd demo\n {2}python3\.13 -m venv \.venv\n/);
   });
 
   it('a read-only parent folder is refused before anything is written', async () => {
@@ -132,7 +152,8 @@ describe('mlexp and yo write the same project', () => {
     const home = tmpFolder('mlexp-home-');
     chmodSync(home, 0o777);
     const viaMlexp = tmpFolder();
-    const result = await execa('node', [CLI, 'demo', '--yes', '--skip-install'], {
+    // the same --python for both: yo runs as another user, who may see other interpreters
+    const result = await execa('node', [CLI, 'demo', '--yes', '--skip-install', '--python', '3.12'], {
       cwd: viaMlexp,
       reject: false,
       stdin: 'ignore',
@@ -144,7 +165,7 @@ describe('mlexp and yo write the same project', () => {
     mkdirSync(path.join(viaYo, 'node_modules'));
     symlinkSync(ROOT, path.join(viaYo, 'node_modules', 'generator-mlexp'));
     chmodSync(viaYo, 0o777);
-    const yo = await execa(path.join(ROOT, 'node_modules', '.bin', 'yo'), ['mlexp', 'demo', '--yes', '--skip-install'], {
+    const yo = await execa(path.join(ROOT, 'node_modules', '.bin', 'yo'), ['mlexp', 'demo', '--yes', '--skip-install', '--python', '3.12'], {
       cwd: viaYo,
       reject: false,
       stdin: 'ignore',
@@ -170,5 +191,132 @@ describe('mlexp and yo write the same project', () => {
     expect(log.stdout).toMatch(/^mlexp\|Generate demo with generator-mlexp/);
     const status = await execa('git', ['status', '--porcelain'], { cwd: path.join(cwd, 'demo') });
     expect(status.stdout).toBe('');
+  });
+});
+
+describe('mlexp explains itself', () => {
+  const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
+
+  it.each([['--version'], ['-V']])('%s prints the version', async (flag) => {
+    const result = await mlexp([flag], tmpFolder());
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
+  });
+
+  it('--help lists every sub-command and hides Yeoman internals', async () => {
+    const result = await mlexp(['--help'], tmpFolder());
+    expect(result.exitCode).toBe(0);
+    for (const command of ['dataset', 'model', 'evaluator', 'upgrade', 'preset']) {
+      expect(result.stdout).toMatch(new RegExp(`^  mlexp ${command}\\b.*  \\S`, 'm'));
+    }
+    for (const internal of ['--skip-cache', '--ask-answered', '--local-config-only', '--skip-yo-resolve', '--force-install', '--cwd']) {
+      expect(result.stdout).not.toContain(internal);
+    }
+    expect(result.stdout).toMatch(/--python <value> .*Default:/s);
+    expect(result.stdout).not.toMatch(/\.\./);
+  });
+
+  it('`mlexp help <command>` is that command\'s --help; an unknown topic is one line', async () => {
+    const help = await mlexp(['help', 'dataset'], tmpFolder());
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: mlexp dataset/);
+    expect(help.stdout).toContain('--source');
+    const general = await mlexp(['help'], tmpFolder());
+    expect(general.stdout).toMatch(/^Usage: mlexp \[options\] \[project-name\]/);
+    const unknown = await mlexp(['help', 'nope'], tmpFolder());
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr.trim()).toBe("error: no command 'nope': use one of dataset, model, evaluator, upgrade, preset, or `mlexp help`");
+  });
+
+  it('a closed pipe (`mlexp --help | head -1`) is no stack trace', async () => {
+    const result = await execa('bash', ['-c', `node ${CLI} --help | head -1`], { reject: false });
+    expect(result.stdout).toMatch(/^Usage: mlexp/);
+    expect(result.stderr).toBe('');
+  });
+
+  it('an error about the project name names the argument, not a --project-name option', async () => {
+    const result = await mlexp(['../evil', '--yes', '--skip-install', '--skip-git'], tmpFolder());
+    expect(result.stderr.trim()).toMatch(/^error: invalid <project-name>: '\.\.\/evil' is a path/);
+  });
+
+  it('next-step lines are shell-quoted', async () => {
+    const cwd = tmpFolder();
+    const result = await mlexp(['My Churn Model', '--yes', '--skip-install', '--skip-git'], cwd);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain("\n  cd 'My Churn Model'\n");
+  });
+
+  it('Ctrl-C at a prompt exits 130 with one line and writes nothing', async () => {
+    const cwd = tmpFolder();
+    // a real terminal: Python's pty runs mlexp, waits for the first question, then sends Ctrl-C
+    const driver = [
+      'import os, pty, sys, time',
+      'pid, fd = pty.fork()',
+      `if pid == 0: os.execvp("node", ["node", ${JSON.stringify(CLI)}, "demo", "--skip-install", "--skip-git"])`,
+      'out = b""',
+      'deadline = time.time() + 30',
+      'while b"Python package name" not in out and time.time() < deadline: out += os.read(fd, 4096)',
+      'os.write(fd, b"\\x03")',
+      'while True:',
+      '    try: chunk = os.read(fd, 4096)',
+      '    except OSError: break',
+      '    if not chunk: break',
+      '    out += chunk',
+      '_, status = os.waitpid(pid, 0)',
+      'sys.stdout.write(out.decode(errors="replace"))',
+      'sys.exit(os.waitstatus_to_exitcode(status))',
+    ].join('\n');
+    const result = await execa('python3', ['-c', driver], { cwd, reject: false, env: { NO_COLOR: '1' } });
+    expect(result.exitCode, result.stdout).toBe(130);
+    const after = result.stdout.slice(result.stdout.indexOf('Python package name'));
+    expect(after).toContain('mlexp: interrupted, nothing more was done');
+    expect(after).not.toMatch(/ExitPromptError|at .*\.js:\d+/);
+    expect(listFiles(cwd)).toEqual([]);
+  });
+});
+
+describe('names keep their meaning', () => {
+  it.each([['007'], ['0x1f'], ['1e3']])('`mlexp %s` writes the folder %s and records that name', async (name) => {
+    const cwd = tmpFolder();
+    const result = await mlexp([name, '--package-name', 'p', '--yes', '--skip-install', '--skip-git'], cwd);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readdirSync(cwd)).toEqual([name]);
+    expect(JSON.parse(readFileSync(path.join(cwd, name, '.yo-rc.json'), 'utf8'))['generator-mlexp'].projectName).toBe(name);
+    expect(result.stderr).toContain(`Created ${name} in ${name}.`);
+  });
+
+  it('`mlexp -0` is refused as a name that reads as an option, not as a missing name', async () => {
+    const result = await mlexp(['-0', '--yes', '--skip-install', '--skip-git'], tmpFolder());
+    expect(result.stderr.trim()).toMatch(/^error: invalid <project-name>: '-0' starts with '-'/);
+  });
+
+  it.each([['yes'], ['no'], ['on'], ['null'], ['123']])('a project named %s keeps its name as a string in every YAML file', async (name) => {
+    const cwd = tmpFolder();
+    const extra = /^\d/.test(name) ? ['--package-name', 'p'] : [];
+    const result = await mlexp([name, ...extra, '--yes', '--skip-install', '--skip-git', '--tracker', 'databricks'], cwd);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const root = path.join(cwd, name);
+    // PyYAML, which the project's config loader uses, reads YAML 1.1: there `yes` is a boolean
+    const read = (file: string) => parseYaml(readFileSync(path.join(root, file), 'utf8'), { version: '1.1' });
+    expect(read('configs/experiment.yaml').experiment).toBe(name);
+    expect(read('configs/regression.yaml').experiment).toBe(`${name}-regression`);
+    expect(read('databricks.yml').bundle.name).toBe(name);
+  });
+});
+
+describe('generating inside another git repository', () => {
+  it('gives the project a nested repository of its own, with the pristine branch, and says so', async () => {
+    const outer = tmpFolder('mlexp-outer-');
+    const env = { GIT_CONFIG_NOSYSTEM: '1', HOME: tmpFolder('mlexp-home-') };
+    await execa('git', ['init', '--quiet'], { cwd: outer, env });
+    const result = await execa('node', [CLI, 'demo', '--yes', '--skip-install'], { cwd: outer, env, reject: false, stdin: 'ignore' });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const project = path.join(outer, 'demo');
+    const top = await execa('git', ['rev-parse', '--show-toplevel'], { cwd: project, env });
+    expect(top.stdout).toBe(realpathSync(project));
+    expect((await execa('git', ['branch', '--list', 'mlexp/pristine'], { cwd: project, env })).stdout).toContain('mlexp/pristine');
+    expect(result.stderr).toContain(`It is a git repository of its own, nested in the one at ${realpathSync(outer)}`);
+    // the outer repository is untouched: it sees one untracked folder
+    expect((await execa('git', ['status', '--porcelain'], { cwd: outer, env })).stdout).toBe('?? demo/');
   });
 });

@@ -2,25 +2,31 @@
  * `yo mlexp <project-name>`: a new experimentation repository from the declared options.
  * The generator only orchestrates; every decision lives in a plain module under src/lib.
  */
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import semver from 'semver';
+import { quote } from 'shell-quote';
 import Generator from 'yeoman-generator';
+import { commandsHelp } from '../lib/commands.js';
 import { buildContext } from '../lib/context.js';
-import { commitGeneration } from '../lib/fresh-commit.js';
+import { canAsk, commitGeneration } from '../lib/fresh-commit.js';
 import { generatedFiles } from '../lib/generated-files.js';
 import { UserError } from '../lib/errors.js';
-import { gitIdentity, gitState, initialCommit, PRISTINE_BRANCH } from '../lib/git.js';
+import { gitIdentity, gitState, initialCommit, needsRepair, PRISTINE_BRANCH, repairPristine } from '../lib/git.js';
 import { installProject } from '../lib/install.js';
 import { layerIdsFor, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../lib/layers.js';
-import { registerOptions, resolveAnswers, type RunFlags } from '../lib/cli-options.js';
+import { rawArgument, registerOptions, resolveAnswers, type RunFlags } from '../lib/cli-options.js';
 import { validateAnswer, type Answers } from '../lib/options.js';
 import { isEmptyOrMissing, readStoredConfig } from '../lib/project.js';
 import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import { availablePythons } from '../lib/python.js';
+import { lockProject } from '../lib/lock.js';
 import { GENERATOR_VERSION } from '../lib/version.js';
 import { presetLayer, resolvePresetStack, storedPresetSpec, type PresetStack } from '../lib/preset.js';
 
-/** Adapters that prompt on the real terminal (yeoman-test's adapter answers from the test). */
-const TERMINAL_ADAPTERS = new Set(['QueuedAdapter', 'TerminalAdapter']);
+/** What `#makeRepository` answers when the project has no repository (`--skip-git`, or no git). */
+const NO_REPOSITORY = Symbol('no repository');
+
 
 export default class AppGenerator extends Generator {
   private answers!: Answers;
@@ -31,6 +37,10 @@ export default class AppGenerator extends Generator {
   private presets: PresetStack | undefined;
   /** The target was missing or empty when the generation started: see src/lib/fresh-commit.ts. */
   private fresh = false;
+  /** Every path this generation writes, relative to the project: what the pristine branch may hold. */
+  private generatedPaths: string[] = [];
+  /** Releases the project's lock (src/lib/lock.ts); taken once the target folder is known. */
+  private release: (() => Promise<void>) | undefined;
 
   constructor(args: string[], options: Generator['options']) {
     // Yeoman reads .yo-rc.json while constructing: check it first so a broken one is one clear line.
@@ -41,7 +51,8 @@ export default class AppGenerator extends Generator {
       customInstallTask: true,
       customCommitTask: () => commitGeneration(this.env, this.fresh, this.target, this.env.cwd),
     });
-    registerOptions(this);
+    registerOptions(this, { pythons: availablePythons() });
+    this.desc(commandsHelp('yo'));
   }
 
   initializing(): void {
@@ -59,7 +70,15 @@ export default class AppGenerator extends Generator {
     }
   }
 
+  /** Hold the project's lock for the rest of the run, then look at the folder again: a run we waited for may have written it. */
+  async #claim(): Promise<void> {
+    this.release = await lockProject(this.target, (line) => this.log(line));
+    this.stored = checkTarget(this.target);
+    this.fresh = this.stored === undefined;
+  }
+
   async prompting(): Promise<void> {
+    if (this.target !== undefined) await this.#claim();
     const spec = this.#readOption('preset') ?? storedPresetSpec(this.stored);
     this.presets = spec === undefined ? undefined : await resolvePresetStack(spec, this.env.cwd);
     const top = this.presets?.presets.at(-1);
@@ -72,12 +91,13 @@ export default class AppGenerator extends Generator {
       read: (flag) => this.#readOption(flag),
       stored: this.stored,
       prompt: (questions) => this.prompt(questions as Parameters<Generator['prompt']>[0]),
-      interactive: !TERMINAL_ADAPTERS.has(this.env.adapter.constructor.name) || process.stdin.isTTY === true,
+      interactive: canAsk(this.env.adapter),
       gitIdentity: () => {
         const { name, email } = gitIdentity();
-        return { gitUserName: name, gitUserEmail: email };
+        return { gitUserName: name, gitUserEmail: email, pythons: availablePythons() };
       },
     });
+    checkRerun(this.stored, answers, flags);
     const extras = this.stored?.extras;
     this.answers = {
       ...answers,
@@ -89,6 +109,7 @@ export default class AppGenerator extends Generator {
       this.target = path.resolve(this.env.cwd, answers.projectName);
       this.stored = checkTarget(this.target);
       this.fresh = this.stored === undefined;
+      await this.#claim();
     }
   }
 
@@ -117,6 +138,7 @@ export default class AppGenerator extends Generator {
     for (const [target, source] of templates) {
       this.fs.copyTpl(source, this.destinationPath(target), context);
     }
+    this.generatedPaths = [...new Set([...Object.keys(data), ...templates.keys(), '.yo-rc.json'])];
   }
 
   async install(): Promise<void> {
@@ -124,23 +146,64 @@ export default class AppGenerator extends Generator {
     this.installed = await installProject(this.destinationRoot(), this.answers, (message) => this.log(message));
   }
 
-  end(): void {
+  async end(): Promise<void> {
     const root = this.destinationRoot();
-    if (!this.flags.skipGit && gitState(root) === 'outside-repo') {
-      initialCommit(root, `Generate ${this.answers.projectName} with generator-mlexp ${GENERATOR_VERSION}`, {
-        name: this.answers.authorName || 'mlexp',
-        email: this.answers.authorEmail || 'mlexp@localhost',
-      }, PRISTINE_BRANCH);
-    }
+    const repository = this.flags.skipGit ? NO_REPOSITORY : this.#makeRepository(root);
     const relative = path.relative(this.env.cwd, root) || '.';
-    this.log(`\nCreated ${this.answers.projectName} in ${relative}. Next:`);
-    this.log(`  cd ${relative}`);
+    const said = repository === NO_REPOSITORY ? '' : (repository ?? '');
+    this.log(`\nCreated ${this.answers.projectName} in ${relative}.${said ? ` ${said}` : ''} Next:`);
     const env = ENV_TOOL_STRATEGIES[this.answers.envTool];
     const activate = env.activate?.(this.answers);
     const steps = this.installed ? (activate ? [activate] : []) : env.setup(this.answers);
-    for (const line of [...steps, `${env.runPrefix}pytest`, `${env.runPrefix}python -m ${this.answers.packageName} run`]) {
-      this.log(`  ${line}`);
+    // CI installs from the committed lock file: one written after the first commit must be committed
+    if (!this.installed && env.lockFile && repository !== NO_REPOSITORY) {
+      steps.push(`git add ${env.lockFile} && git commit -m "Lock the environment"`);
     }
+    const next = [
+      ...(relative === '.' ? [] : [quote(['cd', relative])]),
+      ...steps,
+      `${env.runPrefix}pytest`,
+      `${env.runPrefix}python -m ${this.answers.packageName} run`,
+    ];
+    for (const line of next) this.log(`  ${line}`);
+    await this.release?.();
+  }
+
+  /**
+   * The project gets a repository of its own, with a first commit and the pristine branch, also
+   * when it is generated inside another repository (a nested repository, which the outer one
+   * sees as an untracked folder). Returns the sentence that says what was done, if anything.
+   */
+  #makeRepository(root: string): string | undefined | typeof NO_REPOSITORY {
+    const state = gitState(root);
+    if (!state.git) return NO_REPOSITORY;
+    const message = `Generate ${this.answers.projectName} with generator-mlexp ${GENERATOR_VERSION}`;
+    const identity = { name: this.answers.authorName || 'mlexp', email: this.answers.authorEmail || 'mlexp@localhost' };
+    // on a re-run, only what the generator writes may go on the pristine branch, never the user's files
+    const generated = this.fresh ? undefined : this.#generatedContents();
+    if (state.top !== undefined && realpathSync(state.top) === realpathSync(root)) {
+      // a repository of its own: finish what an interrupted git step left undone
+      const repair = needsRepair(root, PRISTINE_BRANCH);
+      if (repair === 'no-commit') initialCommit(root, message, identity, PRISTINE_BRANCH, generated);
+      if (repair === 'no-pristine' && repairPristine(root, PRISTINE_BRANCH)) return `Made the missing ${PRISTINE_BRANCH} branch.`;
+      return repair === 'no-commit' ? 'Made the missing first commit.' : undefined;
+    }
+    // a re-run of a project that is a folder of an outer repository stays one
+    if (state.top !== undefined && !this.fresh) return undefined;
+    initialCommit(root, message, identity, PRISTINE_BRANCH, generated);
+    return state.top === undefined
+      ? undefined
+      : `It is a git repository of its own, nested in the one at ${state.top} (which sees it as an untracked folder).`;
+  }
+
+  /** What this generation wrote, path → content (as rendered, whatever a conflict kept on disk). */
+  #generatedContents(): Map<string, string> {
+    const contents = new Map<string, string>();
+    for (const file of this.generatedPaths) {
+      const full = this.destinationPath(file);
+      if (this.fs.exists(full)) contents.set(file, this.fs.read(full) ?? '');
+    }
+    return contents;
   }
 
   #readOption(flag: string): string | undefined {
@@ -148,6 +211,8 @@ export default class AppGenerator extends Generator {
     const options = this.options as Record<string, unknown>;
     // commander (the `mlexp` bin) passes camelCase; yo's own parsing passes the flag name
     const value = options[camel] ?? options[flag];
+    // the positional argument as typed: `007` stays `007` (see rawArgument)
+    if (flag === 'project-name') return rawArgument(this, 0) ?? (value === undefined || value === null ? undefined : String(value));
     return value === undefined || value === null ? undefined : String(value);
   }
 }
@@ -168,4 +233,23 @@ function checkTarget(target: string): Record<string, unknown> | undefined {
     throw new UserError(`cannot write to ${parent}: run mlexp in a folder you can write to`);
   }
   return undefined;
+}
+
+/**
+ * A re-run keeps what makes the project what it is: its package (another `--package-name` would
+ * write a second package beside the first) and the generator version it records, unless told.
+ */
+function checkRerun(stored: Record<string, unknown> | undefined, answers: Answers, flags: RunFlags): void {
+  if (stored === undefined) return;
+  if (typeof stored.packageName === 'string' && stored.packageName !== answers.packageName) {
+    throw new UserError(
+      `this project's package is '${stored.packageName}' (.yo-rc.json): a re-run cannot rename it to '${answers.packageName}'; leave out --package-name, or rename the package by hand`,
+    );
+  }
+  const recorded = typeof stored.version === 'string' ? semver.valid(stored.version) : null;
+  if (recorded && semver.gt(recorded, GENERATOR_VERSION) && !flags.allowOlder) {
+    throw new UserError(
+      `this project was made by generator-mlexp ${recorded}, newer than this ${GENERATOR_VERSION}: install ${recorded} or later (npm install --global generator-mlexp@${recorded}), or pass --allow-older`,
+    );
+  }
 }

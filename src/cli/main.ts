@@ -9,8 +9,11 @@
 import path from 'node:path';
 import process from 'node:process';
 import { prepareCommand } from 'yeoman-environment';
-import { isUserError } from '../lib/errors.js';
+import { commandsHelp, SUB_COMMANDS } from '../lib/commands.js';
+import { isInterrupted, isUserError, UserError } from '../lib/errors.js';
 import { GENERATORS_DIR } from '../lib/paths.js';
+import { GENERATOR_VERSION } from '../lib/version.js';
+import { ENVIRONMENT_OPTION_HELP, HIDDEN_ENVIRONMENT_OPTIONS } from '../lib/cli-options.js';
 
 /** Every generator the command runs; `app` is the default. Each is loaded only when it runs. */
 const GENERATORS = {
@@ -41,11 +44,26 @@ function quietTaskFailureLine(environment: unknown): void {
     typeof args[0] === 'string' && args[0].startsWith('An error occured while running') ? log : original.apply(log, args);
 }
 
+/** `mlexp help [command]` is `mlexp [command] --help`; anything else is left as typed. */
+function expandHelp(argv: string[]): string[] {
+  if (argv[0] !== 'help') return argv;
+  const topic = argv[1];
+  if (topic !== undefined && !Object.hasOwn(SUB_COMMANDS, topic)) {
+    throw new UserError(`no command '${topic}': use one of ${Object.keys(SUB_COMMANDS).join(', ')}, or \`mlexp help\``);
+  }
+  return topic === undefined ? ['--help'] : [topic, '--help'];
+}
+
 async function main(argv: string[]): Promise<void> {
-  const [first, ...rest] = argv;
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${GENERATOR_VERSION}\n`);
+    return;
+  }
+  const words = expandHelp(argv);
+  const [first, ...rest] = words;
   const sub = isGeneratorName(first) && first !== 'app' ? first : undefined;
   const name: GeneratorName = sub ?? 'app';
-  const args = sub ? rest : argv;
+  const args = sub ? rest : words;
   const { default: generator } = await GENERATORS[name]();
   // `resolved` is where yo finds the same generator: yeoman-generator reads the package.json above it.
   const resolved = path.join(GENERATORS_DIR, name, 'index.js');
@@ -56,9 +74,29 @@ async function main(argv: string[]): Promise<void> {
   });
   quietTaskFailureLine(command.env);
   command.name(sub ? `mlexp ${sub}` : 'mlexp');
+  // Yeoman's own switches that an mlexp user never needs stay accepted but out of --help.
+  for (const option of command.options) {
+    const name = option.long?.replace(/^--/, '') ?? '';
+    if (HIDDEN_ENVIRONMENT_OPTIONS.has(name)) option.hideHelp();
+    const help = ENVIRONMENT_OPTION_HELP[name];
+    if (help) {
+      option.description = help;
+      option.defaultValue = undefined;
+    }
+  }
+  command.version(GENERATOR_VERSION, '-V, --version', 'print the generator version');
+  if (!sub) command.addHelpText('after', `\n${commandsHelp('mlexp')}`);
   command.exitOverride();
   command.showSuggestionAfterError(false);
   await command.parseAsync(args, { from: 'user' });
+}
+
+// `mlexp --help | head` closes the pipe early: that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
 }
 
 try {
@@ -70,6 +108,9 @@ try {
   } else if (code.startsWith('commander.')) {
     // commander has already printed its one-line message
     process.exitCode = 1;
+  } else if (isInterrupted(error)) {
+    process.stderr.write('mlexp: interrupted, nothing more was done\n');
+    process.exitCode = 130;
   } else if (isUserError(error)) {
     process.stderr.write(`error: ${error.message}\n`);
     process.exitCode = 1;

@@ -1,7 +1,7 @@
 /**
  * CI files for the generated project, one renderer per `--ci` value, built as data and written
- * with the YAML library. Each creates the environment with the chosen tool, runs ruff, pytest and
- * `nbstripout --verify` on the notebooks.
+ * with the YAML library. Each creates the environment with the chosen tool (from the committed lock
+ * file, for the tools that lock), runs ruff, mypy, pytest and `nbstripout --verify` on the notebooks.
  */
 import { stringify as toYaml } from 'yaml';
 import { distributionName } from './names.js';
@@ -13,6 +13,11 @@ interface CiEnvironment {
   run: string;
 }
 
+/** A shell line that fails CI, saying what to do, when the committed lock file is missing or stale. */
+function lockedOrFail(check: string, lock: string, file: string): string {
+  return `${check} || { echo "${file} is missing or out of date: run '${lock}' and commit ${file}" >&2; exit 1; }`;
+}
+
 function ciEnvironment(answers: Answers): CiEnvironment {
   const name = distributionName(answers.projectName) ?? answers.packageName;
   const byTool: Record<EnvTool, CiEnvironment> = {
@@ -21,8 +26,14 @@ function ciEnvironment(answers: Answers): CiEnvironment {
       install: ['conda env create -f environment.yml'],
       run: `conda run --no-capture-output -n ${name} `,
     },
-    poetry: { install: ['python -m pip install "poetry>=2.2,<3"', 'poetry install'], run: 'poetry run ' },
-    uv: { install: ['python -m pip install "uv>=0.9"', 'uv sync --locked || uv sync'], run: 'uv run ' },
+    poetry: {
+      install: ['python -m pip install "poetry>=2.2,<3"', lockedOrFail('poetry check --lock', 'poetry lock', 'poetry.lock'), 'poetry install'],
+      run: 'poetry run ',
+    },
+    uv: {
+      install: ['python -m pip install "uv>=0.9"', lockedOrFail('uv sync --locked', 'uv lock', 'uv.lock')],
+      run: 'uv run ',
+    },
   };
   return byTool[answers.envTool];
 }
@@ -31,6 +42,7 @@ function ciEnvironment(answers: Answers): CiEnvironment {
 function checks(run: string): Array<[string, string]> {
   return [
     ['Lint', `${run}ruff check . && ${run}ruff format --check .`],
+    ['Type check', `${run}mypy`],
     ['Test', `${run}pytest`],
     ['Notebooks have no outputs', `${run}nbstripout --verify notebooks/*.ipynb`],
   ];

@@ -3,7 +3,7 @@
  * command-line values, stored answers, prompts and defaults into validated answers.
  */
 import type Generator from 'yeoman-generator';
-import { UserError } from './errors.js';
+import { isInterrupted, UserError } from './errors.js';
 import {
   ANSWER_OPTIONS,
   FLAG_OPTIONS,
@@ -18,29 +18,80 @@ export interface RunFlags {
   skipGit: boolean;
   skipInstall: boolean;
   yes: boolean;
+  allowOlder: boolean;
 }
+
+/**
+ * Yeoman's own switches (environment and generator) that an mlexp user never needs: still
+ * accepted, left out of `--help`. `--force`, `--bail`, `--dry-run` and `--skip-install` stay listed.
+ */
+export const HIDDEN_ENVIRONMENT_OPTIONS: ReadonlySet<string> = new Set([
+  'cwd',
+  'skip-cache',
+  'local-config-only',
+  'ask-answered',
+  'whitespace',
+  'skip-yo-resolve',
+  'force-install',
+]);
+
+/** What Yeoman's switches that stay in `--help` do, in mlexp's words. */
+export const ENVIRONMENT_OPTION_HELP: Readonly<Record<string, string>> = {
+  'skip-install': 'Do not create the environment nor install dependencies.',
+  force: 'Overwrite files you changed without asking.',
+  'dry-run': 'Report what would be written and what would conflict; write nothing.',
+  bail: 'Stop at the first file you changed (a conflict), keeping it.',
+};
+
+/** A sentence ends with one full stop, whatever the text it ends with. */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 /** `--help` text of an option: description, valid values and default, from the model. */
-export function optionHelp(option: AnswerOption): string {
+export function optionHelp(option: AnswerOption, sources: DefaultSources = {}): string {
   if (option.kind === 'choice') {
     const values = option.choices.map((choice) => choice.value).join(', ');
-    return `${option.description} One of: ${values}. Default: ${option.default}.`;
+    const preferred = option.preferred?.(sources);
+    const fallback = preferred === undefined ? option.default : preferred;
+    const why = option.preferredHelp && preferred !== undefined ? ` (${option.preferredHelp})` : '';
+    return `${option.description} One of: ${values}. Default: ${fallback}${why}.`;
   }
-  return `${option.description} Default: ${option.defaultHelp.replace(/`/g, '')}.`;
+  return `${option.description} Default: ${sentence(option.defaultHelp.replace(/`/g, ''))}`;
 }
 
-export function registerOptions(generator: Generator): void {
+/** How an error names the option: `--tracker`, or `<project-name>` for the positional argument. */
+export function optionName(option: AnswerOption): string {
+  return option.kind === 'text' && option.positional ? `<${option.flag}>` : `--${option.flag}`;
+}
+
+export function registerOptions(generator: Generator, sources: DefaultSources = {}): void {
   for (const option of ANSWER_OPTIONS) {
     if (option.kind === 'text' && option.positional) {
-      generator.argument(option.flag, { type: String, required: false, description: optionHelp(option) });
+      generator.argument(option.flag, { type: String, required: false, description: optionHelp(option, sources) });
     } else {
-      generator.option(option.flag, { type: String, description: optionHelp(option) });
+      generator.option(option.flag, { type: String, description: optionHelp(option, sources) });
     }
   }
   for (const flag of FLAG_OPTIONS) {
     generator.option(flag.flag, { type: Boolean, description: flag.description });
   }
   generator.option('preset', { type: String, description: PRESET_HELP });
+  hideYeomanOptions(generator);
+}
+
+/** Keep Yeoman's internal generator options out of `yo mlexp --help` (they still work). */
+export function hideYeomanOptions(generator: Generator): void {
+  const options = (generator as unknown as { _options: Record<string, { hide?: boolean }> })._options;
+  for (const name of HIDDEN_ENVIRONMENT_OPTIONS) {
+    if (options[name]) options[name].hide = true;
+  }
+}
+
+/**
+ * The positional argument as typed. Yeoman parses positionals with minimist, which turns `007`
+ * into 7 and `1e3` into 1000, and reads `-0` as a switch: names must stay the strings given.
+ */
+export function rawArgument(generator: Generator, index: number): string | undefined {
+  return (generator as unknown as { _args?: unknown[] })._args?.map(String)[index];
 }
 
 export const PRESET_HELP =
@@ -61,14 +112,22 @@ export interface AnswerSources {
 
 const isTrue = (value: string | undefined) => value !== undefined && value !== 'false';
 
-function question(option: AnswerOption, defaultValue: string, answers: Partial<Answers>): Record<string, unknown> {
+function question(
+  option: AnswerOption,
+  defaultValue: string,
+  answers: Partial<Answers>,
+  preferred: string | undefined,
+): Record<string, unknown> {
   const validate = (value: string) => validateAnswer(option.key, value, answers) ?? true;
   if (option.kind === 'choice') {
     return {
       type: 'select',
       name: option.key,
       message: option.message,
-      choices: option.choices.map((choice) => ({ name: choice.label, value: choice.value })),
+      choices: option.choices.map((choice) => ({
+        name: option.preferredHelp && preferred === choice.value ? `${choice.label} (${option.preferredHelp})` : choice.label,
+        value: choice.value,
+      })),
       default: defaultValue,
     };
   }
@@ -76,14 +135,18 @@ function question(option: AnswerOption, defaultValue: string, answers: Partial<A
 }
 
 async function ask(sources: AnswerSources, option: AnswerOption, fallback: string, answers: Partial<Answers>) {
-  const where = option.kind === 'text' && option.positional ? `<${option.flag}>` : `--${option.flag}`;
+  const where = optionName(option);
   if (!sources.interactive) {
     throw new UserError(`${where} not given and there is no terminal to ask: give ${where}, or --yes to take the defaults`);
   }
+  // an invalid default (a package name derived from `class`) is never offered
+  const offered = validateAnswer(option.key, fallback, answers) === undefined ? fallback : '';
   try {
-    const reply = await sources.prompt([question(option, fallback, answers)]);
-    return String(reply[option.key] ?? fallback);
+    const preferred = option.kind === 'choice' ? option.preferred?.(sources.gitIdentity()) : undefined;
+    const reply = await sources.prompt([question(option, offered, answers, preferred)]);
+    return String(reply[option.key] ?? offered);
   } catch (error) {
+    if (isInterrupted(error)) throw error;
     throw new UserError(
       `could not ask for ${where} (${(error as Error).message || 'no terminal'}): give ${where}, or --yes to take the defaults`,
     );
@@ -99,6 +162,7 @@ export async function resolveAnswers(sources: AnswerSources): Promise<{ answers:
     skipGit: isTrue(sources.read('skip-git')),
     skipInstall: isTrue(sources.read('skip-install')),
     yes: isTrue(sources.read('yes')),
+    allowOlder: isTrue(sources.read('allow-older')),
   };
   const given: Partial<Record<keyof Answers, string>> = {};
   const locked = sources.preset?.locked ?? {};

@@ -9,3 +9,8 @@ export class UserError extends Error {
 export function isUserError(error: unknown): error is UserError {
   return error instanceof Error && error.name === 'UserError';
 }
+
+/** Ctrl-C at a prompt (inquirer's ExitPromptError) or any interrupt the generators pass on. */
+export function isInterrupted(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
+}

@@ -1,11 +1,13 @@
 /**
- * The install step: run the chosen env tool's commands in the new project. A missing tool is not a
- * crash: the user is told which commands to run once it is installed.
+ * The install step: run the chosen env tool's commands in the new project. A missing tool or
+ * interpreter is not a crash: nothing is installed, and the next-step lines the generator prints
+ * say how to create the environment once it is there.
  */
 import { execa } from 'execa';
 import { UserError } from './errors.js';
 import { ENV_TOOL_STRATEGIES } from './env-tools.js';
 import type { Answers } from './options.js';
+import { findPython } from './python.js';
 
 /** Does the command run? (`command -v` is not enough: a pyenv shim exists for versions not installed.) */
 async function runs(command: string, cwd: string): Promise<boolean> {
@@ -17,11 +19,18 @@ async function runs(command: string, cwd: string): Promise<boolean> {
 /** Install the environment; resolves to false when the tool is missing and nothing was installed. */
 export async function installProject(root: string, answers: Answers, log: (message: string) => void): Promise<boolean> {
   const strategy = ENV_TOOL_STRATEGIES[answers.envTool];
-  const later = strategy.setup(answers).map((line) => `  ${line}`).join('\n');
-  const commands = strategy.install(answers);
+  const python = findPython(answers.python);
+  if (strategy.needsPython && python === undefined) {
+    log(`\npython${answers.python} was not found (on PATH or in pyenv), so nothing was installed: the steps below do it once it is.`);
+    return false;
+  }
+  const interpreter = python ?? `python${answers.python}`;
+  const fast = strategy.fastInstall && (await runs(strategy.fastInstall.tool, root)) ? strategy.fastInstall : undefined;
+  if (fast) log(`\n${fast.says}.`);
+  const commands = fast ? fast.commands(answers, interpreter) : strategy.install(answers, interpreter);
   const first = commands[0];
   if (first && !(await runs(first.command, root))) {
-    log(`\n${first.command} was not found, so nothing was installed. Once it is, run in ${root}:\n${later}`);
+    log(`\n${first.command} was not found, so nothing was installed: the steps below do it once it is.`);
     return false;
   }
   for (const { command, args } of commands) {

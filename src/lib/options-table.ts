@@ -12,7 +12,7 @@ export function optionsTable(): string {
   const rows = ANSWER_OPTIONS.map((option) => {
     const name = option.kind === 'text' && option.positional ? `\`<${option.flag}>\` (argument)` : `\`--${option.flag}\``;
     const values = option.kind === 'choice' ? option.choices.map((choice) => `\`${choice.value}\``).join(', ') : 'text';
-    const fallback = option.kind === 'choice' ? `\`${option.default}\`` : option.defaultHelp;
+    const fallback = option.kind === 'choice' ? (option.defaultHelp ?? `\`${option.default}\``) : option.defaultHelp;
     return `| ${name} | ${values} | ${fallback} | ${option.description} |`;
   });
   const flags = FLAG_OPTIONS.map((flag) => `| \`--${flag.flag}\` | flag | off | ${flag.description} |`);

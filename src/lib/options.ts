@@ -56,6 +56,8 @@ export type AnswerKey = Exclude<keyof Answers, 'extras' | 'presetDependencies'>;
 export interface DefaultSources {
   gitUserName?: string;
   gitUserEmail?: string;
+  /** Supported Python versions with an interpreter on this machine (PATH or pyenv), newest last. */
+  pythons?: readonly string[];
 }
 
 /** A validator returns an error message (one line, says how to fix it) or undefined when fine. */
@@ -80,7 +82,14 @@ export interface ChoiceValue {
 export interface ChoiceOption<K extends AnswerKey = AnswerKey> extends OptionBase<K> {
   kind: 'choice';
   choices: readonly ChoiceValue[];
+  /** The default when `preferred` finds none (and in the README table). */
   default: Answers[K];
+  /** A default read off the machine, when there is one (the newest Python found, say). */
+  preferred?: (sources: DefaultSources) => Answers[K] | undefined;
+  /** Why the preferred default was picked, for `--help` and the prompt, e.g. `newest found here`. */
+  preferredHelp?: string;
+  /** Text for the README/--help column "default", when `preferred` makes it differ from `default`. */
+  defaultHelp?: string;
 }
 
 export interface TextOption<K extends AnswerKey = AnswerKey> extends OptionBase<K> {
@@ -99,7 +108,7 @@ export type AnswerOption = ChoiceOption | TextOption;
 /** Flags change how a run behaves; they are not stored in `.yo-rc.json`. */
 export interface FlagOption {
   flag: string;
-  key: 'skipGit' | 'skipInstall' | 'yes';
+  key: 'skipGit' | 'skipInstall' | 'yes' | 'allowOlder';
   description: string;
 }
 
@@ -128,6 +137,7 @@ export const ANSWER_OPTIONS: readonly AnswerOption[] = [
     flag: 'package-name',
     description: 'Python import name of the project package.',
     message: 'Python package name',
+    // a derived name that is not valid (`class`, `json`) is refused with `--yes`, never offered at a prompt
     default: (answers) => derivePackageNameOrEmpty(answers.projectName),
     defaultHelp: 'derived from the project name (`Churn Model v2` → `churn_model_v2`)',
     validate: validatePackageName,
@@ -170,6 +180,9 @@ export const ANSWER_OPTIONS: readonly AnswerOption[] = [
     message: 'Python version',
     choices: choices(PYTHON_VERSIONS, { '3.11': 'Python 3.11', '3.12': 'Python 3.12', '3.13': 'Python 3.13' }),
     default: '3.12',
+    preferred: (sources) => sources.pythons?.at(-1) as PythonVersion | undefined,
+    preferredHelp: 'the newest found on this machine',
+    defaultHelp: 'the newest of these found on the machine (`python3.X` on PATH, or pyenv), else `3.12`',
   },
   {
     kind: 'choice',
@@ -240,6 +253,11 @@ export const FLAG_OPTIONS: readonly FlagOption[] = [
     key: 'yes',
     description: 'Accept the default for every option not given: no prompt at all (scripts, CI, no TTY).',
   },
+  {
+    flag: 'allow-older',
+    key: 'allowOlder',
+    description: 'Re-run a project that a newer generator-mlexp made with this older one (it records the older version).',
+  },
 ];
 
 export const ANSWER_KEYS: readonly AnswerKey[] = ANSWER_OPTIONS.map((option) => option.key);
@@ -259,23 +277,22 @@ export function choiceValues(key: AnswerKey): string[] {
 /** Validate one answer against its declaration; returns a one-line message or undefined. */
 export function validateAnswer(key: AnswerKey, value: unknown, answers: Partial<Answers>): string | undefined {
   const option = optionFor(key);
+  const name = option.kind === 'text' && option.positional ? `<${option.flag}>` : `--${option.flag}`;
   if (typeof value !== 'string') {
-    return `--${option.flag} needs a text value`;
+    return `${name} needs a text value`;
   }
   if (option.kind === 'choice') {
     const values = option.choices.map((choice) => choice.value);
-    return values.includes(value)
-      ? undefined
-      : `invalid --${option.flag} ${quoted(value)}: use one of ${values.join(', ')}`;
+    return values.includes(value) ? undefined : `invalid ${name} ${quoted(value)}: use one of ${values.join(', ')}`;
   }
   const problem = option.validate(value, answers);
-  return problem === undefined ? undefined : `invalid --${option.flag}: ${problem}`;
+  return problem === undefined ? undefined : `invalid ${name}: ${problem}`;
 }
 
 /** The default an option takes when it is neither given nor stored nor asked (`--yes`). */
 export function defaultFor(key: AnswerKey, answers: Partial<Answers>, sources: DefaultSources): string {
   const option = optionFor(key);
-  return option.kind === 'choice' ? option.default : option.default(answers, sources);
+  return option.kind === 'choice' ? (option.preferred?.(sources) ?? option.default) : option.default(answers, sources);
 }
 
 

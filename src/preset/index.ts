@@ -5,6 +5,7 @@
 import path from 'node:path';
 import validatePackageName from 'validate-npm-package-name';
 import Generator from 'yeoman-generator';
+import { hideYeomanOptions, rawArgument } from '../lib/cli-options.js';
 import { UserError } from '../lib/errors.js';
 import { loadLayer, targetPath, TEMPLATES_ROOT } from '../lib/layers.js';
 import { quoted } from '../lib/names.js';
@@ -18,10 +19,11 @@ export default class PresetGenerator extends Generator {
   constructor(args: string[], options: Generator['options']) {
     super(args, options, { customInstallTask: true });
     this.argument('name', { type: String, required: false, description: 'npm package name of the preset, e.g. @team/mlexp-preset.' });
+    hideYeomanOptions(this);
   }
 
   initializing(): void {
-    const name = (this.options as Record<string, unknown>).name;
+    const name = (this.options as Record<string, unknown>).name === undefined ? undefined : rawArgument(this, 0);
     if (typeof name !== 'string' || name === '') throw new UserError('no name given: run `mlexp preset @team/mlexp-preset`');
     const check = validatePackageName(name);
     if (!check.validForNewPackages) {

@@ -27,13 +27,20 @@ export function projectEnv(extra: Record<string, string> = {}): Record<string, s
   };
 }
 
-/** Generate `name` with `--yes --python 3.11` and the given options; install unless told not to. */
-export async function generate(name: string, options: Record<string, string>, install = true): Promise<Generated> {
+/**
+ * Generate `name` with `--yes` and the given options; install unless told not to. `--python` is
+ * 3.11 unless the options name it; `python: undefined` leaves it to the generator's default.
+ */
+export async function generate(name: string, options: Record<string, string | undefined>, install = true): Promise<Generated> {
   const cwd = tmpFolder('mlexp-e2e-');
-  const flags = Object.entries(options).flatMap(([flag, value]) => [`--${flag}`, value]);
-  const args = [CLI, name, '--yes', '--python', '3.11', ...flags, ...(install ? [] : ['--skip-install'])];
+  const given = 'python' in options ? options : { ...options, python: '3.11' };
+  const flags = Object.entries(given).flatMap(([flag, value]) => (value === undefined ? [] : [`--${flag}`, value]));
+  const args = [CLI, name, '--yes', ...flags, ...(install ? [] : ['--skip-install'])];
   const result = await execa('node', args, { cwd, reject: false, stdin: 'ignore', env: projectEnv(), all: true });
   if (result.exitCode !== 0) throw new Error(`mlexp ${args.slice(1).join(' ')} failed:\n${result.all}`);
+  if (install && /was not found, so nothing was installed/.test(String(result.all))) {
+    throw new Error(`mlexp ${args.slice(1).join(' ')} installed nothing:\n${result.all}`);
+  }
   const root = path.join(cwd, name);
   const stored = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-mlexp'];
   return { root, packageName: stored.packageName, envTool: stored.envTool };
