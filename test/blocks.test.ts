@@ -113,6 +113,10 @@ describe('sub-generators refuse bad input with one line and write nothing', () =
     ['a clash with an existing module', ['dataset', 'breast_cancer'], /datasets\/breast_cancer\.py already exists/],
     ['an unknown option value', ['dataset', 'sales', '--source', 'excel'], /invalid --source 'excel': use one of csv, parquet, sql, custom/],
     ['no name', ['model'], /no name given/],
+    ['a clash with a generated config', ['model', 'regression', '--force'], /configs\/regression\.yaml already exists/],
+    ['the main config', ['dataset', 'experiment'], /configs\/experiment\.yaml already exists/],
+    ['a name beyond ASCII', ['model', 'ünï'], /'ünï' has letters a Python module name cannot hold: use the ASCII name you mean, e\.g\. 'uni'$/],
+    ['a name beyond ASCII, folded', ['dataset', 'forêt'], /e\.g\. 'foret'$/],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
     const root = await project();

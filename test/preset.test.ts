@@ -38,4 +38,15 @@ describe('mlexp preset', () => {
     const published = JSON.parse(readFileSync(path.join(ROOT, 'schema', 'mlexp-preset.schema.json'), 'utf8'));
     expect(published).toEqual(presetSchema());
   });
+
+  it.each([
+    ['an empty spec', ['--preset', ''], /^error: --preset is empty: give a package name, name@version, tarball or folder$/],
+    ['a spec that reads as an npm option', ['--preset=--version'], /^error: invalid --preset '--version': a preset spec cannot start with '-'$/],
+  ])('refuses %s before asking npm, and writes nothing', async (_name, flags, message) => {
+    const cwd = tmpFolder();
+    const result = await execa('node', [CLI, 'demo', '--yes', '--skip-install', '--skip-git', ...flags], { cwd, reject: false, stdin: 'ignore' });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(listFiles(cwd)).toEqual([]);
+  });
 });

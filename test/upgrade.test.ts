@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -154,10 +154,121 @@ describe('mlexp upgrade', () => {
     );
   });
 
-  it('refuses to rename the package', async () => {
+  it('refuses to rename the project or its package, in one line, and changes nothing', async () => {
     const root = await editedProject();
-    const result = await mlexp(['upgrade', '--package-name', 'other'], root);
-    expect(result.exitCode).not.toBe(0);
-    expect(result.stderr.trim()).toMatch(/unknown option '--package-name'|--package-name cannot change in an upgrade/);
+    const before = await state(root);
+    const refusals: [string[], string][] = [
+      [['--package-name', 'other'], 'error: --package-name cannot change in an upgrade: rename the package by hand, then upgrade'],
+      [['--package-name=other'], 'error: --package-name cannot change in an upgrade: rename the package by hand, then upgrade'],
+      [['--project-name', 'other'], 'error: --project-name cannot change in an upgrade: rename the project by hand, then upgrade'],
+    ];
+    for (const [args, message] of refusals) {
+      const result = await mlexp(['upgrade', ...args, '--tracker', 'none'], root);
+      expect(result.exitCode, result.all).toBe(1);
+      // exactly the refusal: not commander's "unknown option", not a stack trace
+      expect(result.stderr.trim(), args.join(' ')).toBe(message);
+    }
+    expect(await state(root)).toEqual(before);
+    // the refused flags stay out of --help: they are accepted only to be refused
+    const help = await mlexp(['upgrade', '--help'], root);
+    expect(help.exitCode, help.all).toBe(0);
+    expect(help.stdout).toContain('--tracker <value>');
+    expect(help.stdout).not.toMatch(/--(package|project)-name/);
+  });
+});
+
+describe('the pristine branch holds only what the generator wrote', () => {
+  it('--skip-git, files added by hand, a re-run, then an upgrade: the user files stay', async () => {
+    const cwd = tmpFolder();
+    expect((await mlexp(['proj', '--yes', '--skip-install', '--skip-git'], cwd)).exitCode).toBe(0);
+    const root = path.join(cwd, 'proj');
+    writeFileSync(path.join(root, 'notes.md'), 'my notes\n');
+    mkdirSync(path.join(root, 'analysis'));
+    writeFileSync(path.join(root, 'analysis', 'work.py'), 'print("mine")\n');
+    const rerun = await mlexp(['--yes', '--skip-install'], root);
+    expect(rerun.exitCode, rerun.all).toBe(0);
+    // the user's branch has everything; the pristine branch only the generated files
+    const committed = (await git(root, 'ls-tree', '-r', '--name-only', 'HEAD')).split('\n');
+    expect(committed).toEqual(expect.arrayContaining(['notes.md', 'analysis/work.py', 'README.md']));
+    const pristine = (await git(root, 'ls-tree', '-r', '--name-only', 'mlexp/pristine')).split('\n');
+    expect(pristine).toContain('README.md');
+    expect(pristine).not.toContain('notes.md');
+    expect(pristine).not.toContain('analysis/work.py');
+    const upgrade = await mlexp(['upgrade', '--license', 'MIT'], root);
+    expect(upgrade.exitCode, upgrade.all).toBe(0);
+    expect(upgrade.all).not.toMatch(/removed \(/);
+    expect(readFileSync(path.join(root, 'notes.md'), 'utf8')).toBe('my notes\n');
+    expect(readFileSync(path.join(root, 'analysis', 'work.py'), 'utf8')).toBe('print("mine")\n');
+    expect(existsSync(path.join(root, 'LICENSE'))).toBe(true);
+  });
+
+  it('an interrupt between the commit and the branch is repaired by running the same command again', async () => {
+    const cwd = tmpFolder();
+    expect((await mlexp(['proj', '--yes', '--skip-install'], cwd)).exitCode).toBe(0);
+    const root = path.join(cwd, 'proj');
+    await git(root, 'branch', '-D', 'mlexp/pristine');
+    const again = await mlexp(['proj', '--yes', '--skip-install'], cwd);
+    expect(again.exitCode, again.all).toBe(0);
+    expect(again.all).toContain('Made the missing mlexp/pristine branch.');
+    expect(await git(root, 'rev-parse', 'mlexp/pristine')).toBe(await git(root, 'rev-parse', 'HEAD'));
+  });
+
+  it('a .git with no commit (an interrupt after git init) gets its first commit on the next run', async () => {
+    const cwd = tmpFolder();
+    expect((await mlexp(['proj', '--yes', '--skip-install', '--skip-git'], cwd)).exitCode).toBe(0);
+    const root = path.join(cwd, 'proj');
+    await git(root, 'init', '-q', '--initial-branch=main');
+    const again = await mlexp(['proj', '--yes', '--skip-install'], cwd);
+    expect(again.exitCode, again.all).toBe(0);
+    expect(again.all).toContain('Made the missing first commit.');
+    expect(await git(root, 'log', '--format=%s')).toMatch(/^Generate proj with generator-mlexp/);
+    expect(await git(root, 'status', '--porcelain')).toBe('');
+    expect((await git(root, 'ls-tree', '-r', '--name-only', 'mlexp/pristine')).split('\n')).toContain('README.md');
+  });
+});
+
+describe('re-runs and upgrades keep what the project records', () => {
+  it('a re-run with another --package-name is refused; it would write a second package', async () => {
+    const cwd = tmpFolder();
+    expect((await mlexp(['proj', '--yes', '--skip-install'], cwd)).exitCode).toBe(0);
+    const root = path.join(cwd, 'proj');
+    const before = await state(root);
+    const result = await mlexp(['--yes', '--skip-install', '--package-name', 'other'], root);
+    expect(result.exitCode).toBe(1);
+    expect(result.all?.trim()).toBe(
+      "error: this project's package is 'proj' (.yo-rc.json): a re-run cannot rename it to 'other'; leave out --package-name, or rename the package by hand",
+    );
+    expect(await state(root)).toEqual(before);
+  });
+
+  it('a project made by a newer generator is refused by a re-run and an upgrade, unless --allow-older', async () => {
+    const cwd = tmpFolder();
+    expect((await mlexp(['proj', '--yes', '--skip-install'], cwd)).exitCode).toBe(0);
+    const root = path.join(cwd, 'proj');
+    const file = path.join(root, '.yo-rc.json');
+    const answers = JSON.parse(readFileSync(file, 'utf8'));
+    answers['generator-mlexp'].version = '99.0.0';
+    writeFileSync(file, `${JSON.stringify(answers, null, 2)}\n`);
+    await git(root, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qam', 'made by 99');
+    const before = await state(root);
+    const rerun = await mlexp(['--yes', '--skip-install'], root);
+    expect(rerun.exitCode).toBe(1);
+    expect(rerun.all).toMatch(/^error: this project was made by generator-mlexp 99\.0\.0, newer than this \d+\.\d+\.\d+: .*--allow-older$/m);
+    const upgrade = await mlexp(['upgrade'], root);
+    expect(upgrade.exitCode).toBe(1);
+    expect(upgrade.all).toMatch(/^error: this project was made by generator-mlexp 99\.0\.0, newer than this/m);
+    expect(await state(root)).toEqual(before);
+    const allowed = await mlexp(['--yes', '--skip-install', '--skip-git', '--allow-older'], root);
+    expect(allowed.exitCode, allowed.all).toBe(0);
+  });
+
+  it('an upgrade on a detached HEAD is refused in one line', async () => {
+    const root = await editedProject();
+    await git(root, 'checkout', '-q', '--detach');
+    const before = await state(root);
+    const result = await mlexp(['upgrade', '--license', 'MIT'], root);
+    expect(result.exitCode).toBe(1);
+    expect(result.all?.trim()).toBe('error: HEAD is detached: check out the branch to upgrade (`git switch main`), then run the upgrade again');
+    expect(await state(root)).toEqual(before);
   });
 });

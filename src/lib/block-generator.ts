@@ -10,11 +10,16 @@ import { catalogueEntry } from './catalogue.js';
 import { STRUCTURE_FACTS } from './context.js';
 import { addDependencies } from './dependency-files.js';
 import { UserError } from './errors.js';
+import { commitInside } from './fresh-commit.js';
+import { lockProject } from './lock.js';
+import { ENV_TOOL_STRATEGIES } from './env-tools.js';
+import { yamlScalar } from './yaml-scalar.js';
 import { layerIdsForBlock, loadLayer, resolveTemplates, TEMPLATES_ROOT } from './layers.js';
 import { ANSWER_KEYS, validateAnswer, type Answers } from './options.js';
 import { distributionName, quoted } from './names.js';
 import { presetLayer, resolvePresetStack, storedPresetSpec, type PresetStack } from './preset.js';
 import { findProjectRoot, readStoredConfig } from './project.js';
+import { hideYeomanOptions, rawArgument } from './cli-options.js';
 
 export interface BlockRecord {
   [option: string]: string;
@@ -26,11 +31,18 @@ export abstract class BlockGenerator extends Generator {
   private blockName!: string;
   private values!: Record<string, string>;
   private presets: PresetStack | undefined;
+  private release: (() => Promise<void>) | undefined;
 
   constructor(args: string[], options: Generator['options']) {
     // inheritTasks: the run-loop methods live here, in the shared base class
-    super(args, options, { customInstallTask: true, inheritTasks: true });
+    super(args, options, {
+      customInstallTask: true,
+      inheritTasks: true,
+      // nothing is written through a symlink that leads out of the project, nor into .git/
+      customCommitTask: () => commitInside(this.env, () => this.destinationRoot()),
+    });
     this.argument('name', { type: String, required: false, description: 'Name of the new block (a Python identifier once normalised).' });
+    hideYeomanOptions(this);
   }
 
   /** Declare this kind's options; called by each sub-generator (the leading _ keeps Yeoman from running it as a task)'s constructor. */
@@ -43,7 +55,7 @@ export abstract class BlockGenerator extends Generator {
 
   async initializing(): Promise<void> {
     const spec = BLOCK_KINDS[this.kind];
-    const raw = this.#read('name');
+    const raw = this.#read('name') === undefined ? undefined : rawArgument(this, 0);
     if (raw === undefined) throw new UserError(`no name given: run \`mlexp ${this.kind} <name>\``);
     const problem = validateRawBlockName(raw);
     if (problem) throw new UserError(problem);
@@ -65,6 +77,8 @@ export abstract class BlockGenerator extends Generator {
         `${this.env.cwd} is not inside an mlexp project (no .yo-rc.json up the tree): run this in a project made by \`mlexp <project-name>\``,
       );
     }
+    // one run at a time: a block record written by a concurrent run is read after it is done
+    this.release = await lockProject(root, (line) => this.log(line));
     const stored = readStoredConfig(root) ?? {};
     for (const key of ANSWER_KEYS) {
       const problem = validateAnswer(key, stored[key], stored as Partial<Answers>);
@@ -98,6 +112,7 @@ export abstract class BlockGenerator extends Generator {
       dataDir: STRUCTURE_FACTS[this.answers.structure].dataDir,
       name: this.blockName,
       className: className(this.blockName),
+      yaml: yamlScalar,
     };
     for (const [target, source] of files) this.fs.copyTpl(source, this.destinationPath(target), context);
 
@@ -118,15 +133,17 @@ export abstract class BlockGenerator extends Generator {
       // A lossless addition is a merge, not an overwrite: no conflict prompt for it.
       if (edit.lossless) (this.fs.store.get(this.destinationPath(file)) as { conflicter?: string }).conflicter = 'force';
     }
-    const blocks = (this.config.get('blocks') as Record<string, Record<string, BlockRecord>> | undefined) ?? {};
+    // from .yo-rc.json as read under the lock, not Yeoman's copy from before it: a run we waited for may have added a block
+    const blocks = ((this.answers as unknown as { blocks?: Record<string, Record<string, BlockRecord>> }).blocks) ?? {};
     this.config.set({
       ...(extras.length ? { extras } : {}),
       blocks: { ...blocks, [spec.folder]: { ...blocks[spec.folder], [this.blockName]: this.values } },
     });
   }
 
-  end(): void {
-    const run = this.answers.envTool === 'uv' ? 'uv run ' : this.answers.envTool === 'poetry' ? 'poetry run ' : '';
+  async end(): Promise<void> {
+    await this.release?.();
+    const run = ENV_TOOL_STRATEGIES[this.answers.envTool].runPrefix;
     this.log(`\nAdded ${this.kind} '${this.blockName}'. Try it:`);
     this.log(`  ${run}pytest`);
     this.log(`  ${run}python -m ${this.answers.packageName} run --config configs/${this.blockName}.yaml`);

@@ -94,6 +94,13 @@ export function validateRawBlockName(raw: string): string | undefined {
   if (raw.trim() === '') return 'the block name is empty: give one, e.g. `mlexp dataset customer_churn`';
   if (/[\\/]/.test(raw) || raw.includes('..')) return `${quoted(raw)} is a path, not a name: give a plain name such as customer_churn`;
   const name = normalizeBlockName(raw);
+  // letters beyond ASCII are dropped by the folding: refuse rather than make `ünï` the block `n`
+  if (/[^\x00-\x7f]/.test(raw)) {
+    const safe = normalizeBlockName(raw.normalize('NFKD').replace(/\p{M}/gu, ''));
+    return /^[a-z_][a-z0-9_]*$/.test(safe)
+      ? `${quoted(raw)} has letters a Python module name cannot hold: use the ASCII name you mean, e.g. ${quoted(safe)}`
+      : `${quoted(raw)} has letters a Python module name cannot hold: use ASCII letters, digits and _`;
+  }
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
     return `${quoted(raw)} does not make a Python identifier: use letters, digits and _, not starting with a digit`;
   }
@@ -109,6 +116,12 @@ export function validateRawBlockName(raw: string): string | undefined {
  * `register("name")` in another module. Returns a one-line description, or undefined.
  */
 export function findClash(packageRoot: string, kind: BlockKind, name: string): string | undefined {
+  // the block's config and test go to the project's configs/ and tests/: generated or hand-written,
+  // a file already there is someone's (`regression`, `experiment` are generated configs)
+  const projectRoot = path.dirname(path.dirname(packageRoot));
+  for (const file of [`configs/${name}.yaml`, `tests/test_${kind}_${name}.py`]) {
+    if (existsSync(path.join(projectRoot, file))) return `${file} already exists`;
+  }
   const folder = path.join(packageRoot, BLOCK_KINDS[kind].folder);
   if (!existsSync(folder)) return undefined;
   if (existsSync(path.join(folder, `${name}.py`))) return `${BLOCK_KINDS[kind].folder}/${name}.py already exists`;

@@ -8,13 +8,21 @@
  * pending deletion, a file outside the folder or already on disk, a `.yo-resolve` file above the
  * folder or among the files, a dry run), Yeoman's own commit runs instead.
  */
-import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { clearFileState, isFilePending, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 import { commitSharedFsTask } from 'yeoman-environment';
+import { UserError } from './errors.js';
+import { checkWritesInside } from './safe-writes.js';
 
 type CommitEnvironment = Parameters<typeof commitSharedFsTask>[0];
 type PendingFile = ReturnType<CommitEnvironment['sharedFs']['all']>[number];
+
+/** Refuse the whole write when any pending file would land outside `root` or inside `.git/`. */
+export function checkPendingWrites(env: object, root: string): void {
+  const environment = env as CommitEnvironment;
+  checkWritesInside(root, environment.sharedFs.all().filter((file) => isFilePending(file)).map((file) => file.path));
+}
 
 /** Whether `.yo-resolve` rules apply to `folder`: Yeoman reads them from the folder and every folder above. */
 function yoResolveApplies(folder: string): boolean {
@@ -54,24 +62,78 @@ function writeFile(file: PendingFile): void {
   clearFileState(file);
 }
 
+/** Adapters that prompt on the real terminal (yeoman-test's adapter answers from the test). */
+const TERMINAL_ADAPTERS = new Set(['QueuedAdapter', 'TerminalAdapter']);
+
+/** Whether the conflicter can ask the user: a test adapter, or a terminal adapter with a TTY. */
+export function canAsk(adapter: object): boolean {
+  return !TERMINAL_ADAPTERS.has(adapter.constructor.name) || process.stdin.isTTY === true;
+}
+
+/** Pending files that would overwrite a different file on disk: the conflicts the conflicter would raise. */
+function conflicts(pending: readonly PendingFile[], root: string): string[] {
+  return pending
+    // a lossless merge (a sub-generator's dependency addition) is marked `force`: not a conflict
+    .filter((file) => (file as { conflicter?: string }).conflicter !== 'force')
+    .filter((file) => file.contents && path.basename(file.path) !== '.yo-rc.json' && existsSync(file.path))
+    .filter((file) => {
+      try {
+        return statSync(file.path).isFile() && !readFileSync(file.path).equals(file.contents as Buffer);
+      } catch {
+        return true;
+      }
+    })
+    .map((file) => path.relative(root, file.path));
+}
+
 /**
- * The generator's `customCommitTask`. A generation into `root`, a folder that was missing or empty
- * when it started (`fresh`), is written directly when nothing can conflict; anything else goes
- * through Yeoman's commit. Logs `create <file>` (relative to `cwd`) as Yeoman's commit does.
+ * The generators' `customCommitTask`: plan the whole write, then do it.
+ * - Nothing is written through a symlink out of the project, nor into `.git/`.
+ * - Files that differ from what the generator writes are found first. With `--bail`, or with no
+ *   terminal to ask, that is one line naming them and nothing is written; `--force` overwrites.
+ * - `.yo-rc.json` is written last, once every other file is, so a run stopped at a conflict
+ *   leaves the stored answers as they were.
+ * - A generation into `root`, a folder that was missing or empty when it started (`fresh`), is
+ *   written directly when nothing can conflict; anything else goes through Yeoman's conflicter.
  *
  * `env` is the generator's environment; yeoman-generator and yeoman-environment declare it with
- * two versions of mem-fs's types, hence `object`.
+ * two versions of mem-fs's types, hence `object`. Logs `create <file>` (relative to `cwd`).
  */
 export async function commitGeneration(env: object, fresh: boolean, root: string, cwd: string): Promise<void> {
   const environment = env as CommitEnvironment;
+  checkPendingWrites(environment, root);
+  const options = environment.conflicterOptions ?? {};
+  const pending = environment.sharedFs.all().filter((file) => isFilePending(file));
+  if (!options.force && !options.dryRun && !yoResolveApplies(root)) {
+    const clashes = conflicts(pending, root);
+    if (clashes.length > 0 && (options.bail || !canAsk(environment.adapter))) {
+      const why = options.bail ? '--bail stops before writing anything' : 'there is no terminal to ask about each';
+      throw new UserError(
+        `${clashes.length} file(s) conflict with what mlexp writes (${clashes.join(', ')}): ${why}; nothing was written. Run with --force to overwrite them, or in a terminal to decide file by file`,
+      );
+    }
+  }
   const files = fresh ? freshFiles(environment, root) : undefined;
-  if (!files) {
-    await commitSharedFsTask(environment);
+  if (files) {
+    const log = environment.adapter.log as unknown as { create?: (file: string) => void };
+    for (const file of files) {
+      writeFile(file);
+      log.create?.(path.relative(cwd, file.path));
+    }
     return;
   }
-  const log = environment.adapter.log as unknown as { create?: (file: string) => void };
-  for (const file of files) {
-    writeFile(file);
-    log.create?.(path.relative(cwd, file.path));
+  // .yo-rc.json last: held back from Yeoman's commit, written once the rest is
+  const answers = options.dryRun ? undefined : pending.find((file) => file.path === path.join(root, '.yo-rc.json'));
+  if (answers) clearFileState(answers);
+  await commitSharedFsTask(environment);
+  if (answers) {
+    writeFile(answers);
+    // as Yeoman's commit reports the stored answers, which it always overwrites
+    (environment.adapter.log as unknown as { force?: (file: string) => void }).force?.(path.relative(cwd, answers.path));
   }
+}
+
+/** The sub-generators' `customCommitTask`: the same plan, for a project that exists. */
+export async function commitInside(env: object, root: () => string): Promise<void> {
+  await commitGeneration(env, false, root(), root());
 }

@@ -14,7 +14,9 @@ import { execa } from 'execa';
 import semver from 'semver';
 import type { PythonDependency } from './catalogue.js';
 import { UserError } from './errors.js';
-import type { Layer } from './layers.js';
+import { quoted } from './names.js';
+import { targetPath, type Layer } from './layers.js';
+import { forbiddenTemplateTarget } from './safe-writes.js';
 import { ANSWER_OPTIONS, type AnswerKey } from './options.js';
 import { GENERATOR_VERSION } from './version.js';
 
@@ -184,6 +186,9 @@ function walk(root: string, relative = ''): string[] {
 
 /** Resolve a preset and everything it extends, base first; a cycle or a deep chain is refused. */
 export async function resolvePresetStack(spec: string, cwd: string): Promise<PresetStack> {
+  // npm would read `""` as the package `undefined` and `--version` as its own option
+  if (spec.trim() === '') throw new UserError('--preset is empty: give a package name, name@version, tarball or folder');
+  if (spec.startsWith('-')) throw new UserError(`invalid --preset ${quoted(spec)}: a preset spec cannot start with '-'`);
   const presets: ResolvedPreset[] = [];
   const seen = new Set<string>();
   let next: string | undefined = spec;
@@ -208,7 +213,16 @@ export async function resolvePresetStack(spec: string, cwd: string): Promise<Pre
 export function presetLayer(preset: ResolvedPreset, generator: string): Layer | undefined {
   const root = path.join(preset.root, 'templates', generator);
   if (!existsSync(root)) return undefined;
-  return { id: `preset:${preset.name}`, root, description: `${preset.name}@${preset.version}`, files: walk(root) };
+  const files = walk(root);
+  for (const file of files) {
+    const target = targetPath(file, 'package');
+    if (forbiddenTemplateTarget(target)) {
+      throw new UserError(
+        `preset ${preset.name}: templates/${generator}/${file} would write ${target}, which no preset may write (git's folder, the project's answers): remove it from the preset`,
+      );
+    }
+  }
+  return { id: `preset:${preset.name}`, root, description: `${preset.name}@${preset.version}`, files };
 }
 
 /** `name@version` of the preset recorded in `.yo-rc.json`, so re-runs and upgrades use the same one. */

@@ -52,5 +52,6 @@ export function findProjectRoot(start: string): string | undefined {
 export function isEmptyOrMissing(folder: string): boolean {
   if (!existsSync(folder)) return true;
   if (!statSync(folder).isDirectory()) return false;
-  return readdirSync(folder).length === 0;
+  // the lock a run holds while it works (src/lib/lock.ts) is not content
+  return readdirSync(folder).every((entry) => entry === '.mlexp.lock');
 }

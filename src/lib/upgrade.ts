@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execaSync } from 'execa';
+import semver from 'semver';
 import { UserError } from './errors.js';
 import { identityArgs, PRISTINE_BRANCH, type Identity } from './git.js';
 import { GENERATOR_KEY, YO_RC } from './project.js';
@@ -22,6 +23,8 @@ export interface UpgradeOptions {
   render: (folder: string, flags: string[]) => void;
   log: (line: string) => void;
   version: string;
+  /** Go ahead when the project records a newer generator than this one. */
+  allowOlder?: boolean;
 }
 
 export interface UpgradeSummary {
@@ -50,10 +53,20 @@ function fallbackIdentity(stored: Record<string, unknown>): Identity {
 }
 
 /** Stop unless `root` is a clean git work tree with a pristine branch; return that branch. */
-function checkPreconditions(root: string, stored: Record<string, unknown>): string {
+function checkPreconditions(root: string, stored: Record<string, unknown>, version: string, allowOlder: boolean): string {
   const top = git(root, ['rev-parse', '--show-toplevel'], { reject: false });
   if (top.code !== 0 || path.resolve(top.out) !== path.resolve(root)) {
     throw new UserError(`${root} is not the top of a git repository: upgrades merge through git; commit the project first`);
+  }
+  // a merge on a detached HEAD is lost as soon as anything is checked out
+  if (git(root, ['symbolic-ref', '--quiet', 'HEAD'], { reject: false }).code !== 0) {
+    throw new UserError('HEAD is detached: check out the branch to upgrade (`git switch main`), then run the upgrade again');
+  }
+  const recorded = typeof stored.version === 'string' ? semver.valid(stored.version) : null;
+  if (recorded && semver.gt(recorded, version) && !allowOlder) {
+    throw new UserError(
+      `this project was made by generator-mlexp ${recorded}, newer than this ${version}: install ${recorded} or later, or pass --allow-older to go back`,
+    );
   }
   const dirty = lines(git(root, ['status', '--porcelain']).out);
   if (dirty.length > 0) {
@@ -120,7 +133,7 @@ function summarize(root: string, between: string[], conflicts: string[]): Upgrad
 
 export function upgradeProject(options: UpgradeOptions): UpgradeSummary {
   const { root, stored, log } = options;
-  const branch = checkPreconditions(root, stored);
+  const branch = checkPreconditions(root, stored, options.version, options.allowOlder ?? false);
   const oldPristine = git(root, ['rev-parse', `refs/heads/${branch}`]).out;
   const head = git(root, ['rev-parse', 'HEAD']).out;
 

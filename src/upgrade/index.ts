@@ -16,6 +16,11 @@ import { GENERATOR_VERSION } from '../lib/version.js';
 /** Renaming the project or its package is a refactoring, not an upgrade. */
 const FIXED = new Set(['projectName', 'packageName']);
 const CHANGEABLE = ANSWER_OPTIONS.filter((option) => !FIXED.has(option.key));
+/**
+ * The fixed answers are still registered (hidden from --help) so that `mlexp upgrade --package-name x`
+ * reaches the refusal below instead of commander's generic "unknown option".
+ */
+const REFUSED = ANSWER_OPTIONS.filter((option) => FIXED.has(option.key));
 
 export default class UpgradeGenerator extends Generator {
   private root!: string;
@@ -25,19 +30,21 @@ export default class UpgradeGenerator extends Generator {
   constructor(args: string[], options: Generator['options']) {
     super(args, options, { customInstallTask: true });
     for (const option of CHANGEABLE) this.option(option.flag, { type: String, description: optionHelp(option) });
+    for (const option of REFUSED) this.option(option.flag, { type: String, description: 'Cannot change in an upgrade.', hide: true });
     this.option('dry-run', { type: Boolean, description: 'List what would change and what would conflict; change nothing.' });
+    this.option('allow-older', { type: Boolean, description: 'Upgrade a project that a newer generator-mlexp made, with this older one.' });
   }
 
   initializing(): void {
-    const root = findProjectRoot(this.env.cwd);
-    if (!root) throw new UserError(`${this.env.cwd} is not inside an mlexp project (no .yo-rc.json up the tree)`);
     const options = this.options as Record<string, unknown>;
-    for (const key of FIXED) {
-      const flag = key === 'projectName' ? 'project-name' : 'package-name';
+    for (const { key, flag } of REFUSED) {
       if (options[key] !== undefined || options[flag] !== undefined) {
-        throw new UserError(`--${flag} cannot change in an upgrade: rename the package by hand, then upgrade`);
+        const what = key === 'projectName' ? 'project' : 'package';
+        throw new UserError(`--${flag} cannot change in an upgrade: rename the ${what} by hand, then upgrade`);
       }
     }
+    const root = findProjectRoot(this.env.cwd);
+    if (!root) throw new UserError(`${this.env.cwd} is not inside an mlexp project (no .yo-rc.json up the tree)`);
     this.root = root;
     this.stored = readStoredConfig(root) ?? {};
     this.overrides = {};
@@ -54,15 +61,18 @@ export default class UpgradeGenerator extends Generator {
   default(): void {
     const options = this.options as Record<string, unknown>;
     const dryRun = Boolean(options.dryRun ?? options['dry-run']);
+    const allowOlder = Boolean(options.allowOlder ?? options['allow-older']);
     const summary = upgradeProject({
       root: this.root,
       stored: this.stored,
       overrides: this.overrides,
       dryRun,
       version: GENERATOR_VERSION,
+      allowOlder,
       log: (line) => this.log(line),
       render: (folder, flags) => {
-        const result = execaSync(process.execPath, [CLI_PATH, '--yes', '--skip-install', '--skip-git', ...flags], {
+        const older = allowOlder ? ['--allow-older'] : [];
+        const result = execaSync(process.execPath, [CLI_PATH, '--yes', '--skip-install', '--skip-git', ...older, ...flags], {
           cwd: folder,
           reject: false,
           stdin: 'ignore',

@@ -1,0 +1,35 @@
+/**
+ * One run at a time on a project: two generations into one folder, or two sub-generators adding
+ * blocks at once, are serialised with proper-lockfile. A run holds `.mlexp.lock` (an empty folder,
+ * which git does not see) inside the project until it is done; a second run waits for it, then
+ * starts from what the first one left. A lock whose holder died is taken over once it is stale.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { UserError } from './errors.js';
+
+export const LOCK_NAME = '.mlexp.lock';
+
+/** How long a second run waits for the first before it gives up (generation plus install can take minutes). */
+const WAIT_MS = 15 * 60_000;
+
+/** Take the project's lock (creating the folder if need be); resolves to the function that releases it. */
+export async function lockProject(folder: string, log: (line: string) => void): Promise<() => Promise<void>> {
+  mkdirSync(folder, { recursive: true });
+  const options = { lockfilePath: path.join(folder, LOCK_NAME), realpath: false, stale: 20_000, update: 5_000 };
+  try {
+    return await lockfile.lock(folder, { ...options, retries: 0 });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ELOCKED') throw error;
+  }
+  log(`Another mlexp run is working on ${folder}: waiting for it to finish.`);
+  try {
+    return await lockfile.lock(folder, { ...options, retries: { retries: Math.ceil(WAIT_MS / 500), factor: 1, minTimeout: 500, maxTimeout: 500 } });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ELOCKED') throw error;
+    throw new UserError(
+      `another mlexp run has been working on ${folder} for ${WAIT_MS / 60_000} minutes: let it finish, or, if none is running, remove ${path.join(folder, LOCK_NAME)}`,
+    );
+  }
+}
