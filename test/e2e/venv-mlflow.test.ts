@@ -154,20 +154,36 @@ describe('default project (venv + pip, MLflow)', () => {
     expect(run.tags['sweep.best_run']).toMatch(/^[0-9a-f]+$/);
   });
 
-  it('runs the example notebook code', async () => {
-    const notebook = JSON.parse(readFileSync(path.join(project.root, 'notebooks', '01-example-experiment.ipynb'), 'utf8'));
-    const code = notebook.cells
-      .filter((cell: { cell_type: string }) => cell.cell_type === 'code')
-      .map((cell: { source: string[] }) => cell.source.join(''))
-      .join('\n\n');
-    const script = path.join(tmpFolder('notebook-'), 'notebook.py');
-    writeFileSync(script, `${code}\nprint(len(predictions), "predictions")\n`);
-    const result = await execa(path.join(project.root, '.venv', 'bin', 'python'), [script], {
+  it('runs the example notebook through a real kernel (nbclient), and nbformat/nbstripout leave it unchanged', async () => {
+    const file = path.join(project.root, 'notebooks', '01-example-experiment.ipynb');
+    const original = readFileSync(file, 'utf8');
+    // the kernel is the project's own: ipykernel in .venv, started by nbclient from the same interpreter
+    const driver = [
+      'import sys, nbformat',
+      'from nbclient import NotebookClient',
+      'notebook = nbformat.read(sys.argv[1], as_version=4)',
+      'NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": "."}}).execute()',
+      'table = notebook.cells[-1].outputs[0]["data"]["text/plain"]',
+      'metrics = notebook.cells[1].outputs[0]["data"]["text/plain"]',
+      'print("metrics:", metrics.replace(chr(10), " "))',
+      'print("table rows:", len(table.splitlines()))',
+    ].join('\n');
+    const result = await execa(path.join(project.root, '.venv', 'bin', 'python'), ['-c', driver, file], {
       cwd: path.join(project.root, 'notebooks'),
       env: projectEnv(),
       all: true,
     });
-    expect(result.all).toMatch(/\d+ predictions/);
+    expect(result.all).toMatch(/metrics: \{'test\/accuracy': 0\.\d+/);
+    expect(result.all).toMatch(/table rows: [2-9]/);
+    // as written by the generator, the notebook is in nbformat's own form: the tools leave it alone
+    await runInProject(project, 'nbstripout', ['--verify', 'notebooks/01-example-experiment.ipynb']);
+    const rewrite = 'import sys, nbformat; nbformat.write(nbformat.read(sys.argv[1], as_version=4), sys.argv[2])';
+    const copy = path.join(tmpFolder('notebook-'), 'copy.ipynb');
+    await runInProject(project, 'python', ['-c', rewrite, file, copy]);
+    expect(readFileSync(copy, 'utf8')).toBe(original);
+    expect(readFileSync(file, 'utf8')).toBe(original);
+    // and the template is what scripts/notebook.py writes with this nbformat
+    await runInProject(project, 'python', [path.join(ROOT, 'scripts', 'notebook.py'), '--check']);
   });
 
   it('strips notebook outputs on commit and refuses a private key (pre-commit hooks)', async () => {
