@@ -177,6 +177,25 @@ describe('mlexp and yo write the same project', () => {
     expect(snapshotTree(path.join(viaYo, 'demo'))).toEqual(mine);
   });
 
+  it('`yo mlexp --help` lists the sub-commands and hides Yeoman internals', async () => {
+    const home = tmpFolder('mlexp-home-');
+    chmodSync(home, 0o777);
+    const cwd = tmpFolder();
+    mkdirSync(path.join(cwd, 'node_modules'));
+    symlinkSync(ROOT, path.join(cwd, 'node_modules', 'generator-mlexp'));
+    chmodSync(cwd, 0o777);
+    const yo = await execa(path.join(ROOT, 'node_modules', '.bin', 'yo'), ['mlexp', '--help'], {
+      cwd,
+      reject: false,
+      stdin: 'ignore',
+      env: { HOME: home, NO_UPDATE_NOTIFIER: '1' },
+    });
+    expect(yo.exitCode, yo.stderr).toBe(0);
+    for (const command of ['dataset', 'model', 'evaluator', 'upgrade', 'preset']) expect(yo.stdout).toContain(`yo mlexp:${command}`);
+    for (const internal of ['--skip-cache', '--ask-answered', '--force-install']) expect(yo.stdout).not.toContain(internal);
+    expect(yo.stdout).toContain('--tracker');
+  });
+
   it('makes an initial commit even with no git identity configured', async () => {
     const cwd = tmpFolder();
     const home = tmpFolder('mlexp-home-');
