@@ -64,10 +64,14 @@ describe('mlexp upgrade', () => {
       );
       appendFileSync(path.join(copy, 'app/base/files/configs/regression.yaml'), '# tuned defaults: see docs/evaluation.md\n');
     });
+    const pristineBefore = await git(root, 'rev-parse', 'mlexp/pristine');
     const result = await mlexp(['upgrade'], root, { MLEXP_TEMPLATES: templates });
-    expect(result.exitCode, result.all).toBe(0);
+    // a conflicted upgrade is not done: non-zero, with how to finish it and how to drop it
+    expect(result.exitCode, result.all).toBe(1);
     expect(result.all).toMatch(/in conflict \(1\):\n {2}README\.md/);
-    expect(result.all).toMatch(/To undo the upgrade: git merge --abort && git branch -f mlexp\/pristine [0-9a-f]{40}/);
+    expect(result.all).toMatch(/^error: the upgrade stopped at 1 conflict\(s\): finish it with git add \+ git commit, or drop it with git merge --abort$/m);
+    // the pristine branch waits for the merge to be committed
+    expect(await git(root, 'rev-parse', 'mlexp/pristine')).toBe(pristineBefore);
 
     // the clash shows as git conflict markers and an unmerged index entry
     expect(await git(root, 'diff', '--name-only', '--diff-filter=U')).toBe('README.md');
@@ -80,6 +84,29 @@ describe('mlexp upgrade', () => {
     expect(readFileSync(path.join(root, 'src/proj/models/linear.py'), 'utf8')).toContain('Our team: standardise');
     expect(existsSync(path.join(root, 'docs/evaluation.md'))).toBe(false);
     expect(listFiles(root).filter((file) => file.endsWith('.rej') || file.endsWith('.orig'))).toEqual([]);
+
+    // while the merge is open, another upgrade says how to go on
+    const during = await mlexp(['upgrade'], root, { MLEXP_TEMPLATES: templates });
+    expect(during.exitCode).toBe(1);
+    expect(during.all?.trim()).toMatch(/^error: an upgrade is in progress: resolve its conflicts/);
+
+    // a plain `git merge --abort` loses nothing: the next upgrade starts over with the same change
+    await git(root, 'merge', '--abort');
+    const again = await mlexp(['upgrade'], root, { MLEXP_TEMPLATES: templates });
+    expect(again.exitCode).toBe(1);
+    expect(again.all).toContain('The earlier upgrade was not finished (its merge was aborted or undone): starting over.');
+    expect(again.all).toMatch(/in conflict \(1\):\n {2}README\.md/);
+
+    // finished by hand: the next upgrade records it, and then has nothing left to do
+    writeFileSync(path.join(root, 'README.md'), readme.replace(/<<<<<<< HEAD\n(.*)\n=======\n.*\n>>>>>>> .*\n/, '$1\n'));
+    await git(root, 'add', 'README.md');
+    await git(root, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-q', '--no-edit');
+    const after = await mlexp(['upgrade'], root, { MLEXP_TEMPLATES: templates });
+    expect(after.exitCode, after.all).toBe(0);
+    expect(after.all).toContain('Recorded the earlier upgrade, whose merge you committed: mlexp/pristine now holds its output.');
+    expect(after.all).toContain('Already up to date');
+    expect(await git(root, 'rev-parse', 'mlexp/pristine')).not.toBe(pristineBefore);
+    expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toContain('# Proj: churn experiments');
   });
 
   it('switches the tracker and env tool through the same merge; the merge is recorded with the pristine side', async () => {
@@ -134,9 +161,11 @@ describe('mlexp upgrade', () => {
     const before = await state(root);
     const templates = newerTemplates((copy) => {
       const readme = path.join(copy, 'app/base/files/README.md');
-      writeFileSync(readme, readFileSync(readme, 'utf8').replace('# <%- projectName %>', '# <%- projectName %> (v2)'));
+      writeFileSync(readme, readFileSync(readme, 'utf8').concat('\n## Version 2\n'));
     });
+    // a change that merges cleanly: the printed undo is a reset and a branch move
     const result = await mlexp(['upgrade', '--tracker', 'wandb'], root, { MLEXP_TEMPLATES: templates });
+    expect(result.exitCode, result.all).toBe(0);
     const abort = /To undo the upgrade: (.+)/.exec(result.all)?.[1];
     expect(abort, result.all).toBeDefined();
     expect(await state(root)).not.toEqual(before);

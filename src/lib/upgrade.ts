@@ -74,7 +74,7 @@ function checkPreconditions(root: string, stored: Record<string, unknown>, versi
       `the work tree has ${dirty.length} uncommitted change(s): commit or stash them (\`git stash -u\`), then run the upgrade again`,
     );
   }
-  const branch = typeof stored.pristineBranch === 'string' ? stored.pristineBranch : PRISTINE_BRANCH;
+  const branch = pristineBranchOf(stored);
   if (git(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { reject: false }).code !== 0) {
     throw new UserError(
       `no pristine generated output is recorded (branch ${branch} is missing): if commit C holds the files exactly as generated, run \`git branch ${branch} C\`, then upgrade again`,
@@ -131,10 +131,43 @@ function summarize(root: string, between: string[], conflicts: string[]): Upgrad
   return summary;
 }
 
+/**
+ * The output of an upgrade whose merge is not committed yet. The pristine branch moves to it only
+ * once the merge is part of the user's history, so an aborted merge loses nothing: the next
+ * upgrade starts over from the pristine output the branch still records.
+ */
+export const PENDING_REF = 'refs/mlexp/upgrade';
+
+function pristineBranchOf(stored: Record<string, unknown>): string {
+  return typeof stored.pristineBranch === 'string' ? stored.pristineBranch : PRISTINE_BRANCH;
+}
+
+/** Settle an earlier upgrade: record it when its merge was committed, drop it when it was not. */
+function settlePending(root: string, stored: Record<string, unknown>, dryRun: boolean, log: (line: string) => void): string | undefined {
+  const pending = git(root, ['rev-parse', '--verify', '--quiet', PENDING_REF], { reject: false });
+  if (pending.code !== 0) return undefined;
+  if (git(root, ['rev-parse', '--verify', '--quiet', 'MERGE_HEAD'], { reject: false }).code === 0) {
+    throw new UserError(
+      'an upgrade is in progress: resolve its conflicts, `git add` them and `git commit`, then run `mlexp upgrade` again; or drop it with `git merge --abort`',
+    );
+  }
+  const merged = git(root, ['merge-base', '--is-ancestor', pending.out, 'HEAD'], { reject: false }).code === 0;
+  if (dryRun) return merged ? pending.out : undefined;
+  if (merged) {
+    git(root, ['update-ref', `refs/heads/${pristineBranchOf(stored)}`, pending.out]);
+    log(`Recorded the earlier upgrade, whose merge you committed: ${pristineBranchOf(stored)} now holds its output.`);
+  } else {
+    log('The earlier upgrade was not finished (its merge was aborted or undone): starting over.');
+  }
+  git(root, ['update-ref', '-d', PENDING_REF]);
+  return undefined;
+}
+
 export function upgradeProject(options: UpgradeOptions): UpgradeSummary {
   const { root, stored, log } = options;
+  const settled = settlePending(root, stored, options.dryRun, log);
   const branch = checkPreconditions(root, stored, options.version, options.allowOlder ?? false);
-  const oldPristine = git(root, ['rev-parse', `refs/heads/${branch}`]).out;
+  const oldPristine = settled ?? git(root, ['rev-parse', `refs/heads/${branch}`]).out;
   const head = git(root, ['rev-parse', 'HEAD']).out;
 
   const scratch = mkdtempSync(path.join(tmpdir(), 'mlexp-upgrade-'));
@@ -162,19 +195,20 @@ export function upgradeProject(options: UpgradeOptions): UpgradeSummary {
     }
 
     const merge = git(root, [...identity, 'merge', '--no-ff', '--no-edit', '-m', `Upgrade: ${message}`, commit], { reject: false });
-    git(root, ['update-ref', `refs/heads/${branch}`, commit, oldPristine]);
     const undo = `git reset --hard ${head} && git branch -f ${branch} ${oldPristine}`;
     if (merge.code !== 0) {
       if (git(root, ['rev-parse', '--quiet', '--verify', 'MERGE_HEAD'], { reject: false }).code !== 0) {
-        git(root, ['update-ref', `refs/heads/${branch}`, oldPristine, commit]);
         throw new Error(`git merge failed: ${merge.out}`);
       }
       const conflicts = resolveKnownConflicts(root, stored);
       if (conflicts.length > 0) {
-        return { ...summarize(root, ['--cached', head], conflicts), abort: `git merge --abort && git branch -f ${branch} ${oldPristine}` };
+        // the pristine branch waits for the merge: see PENDING_REF
+        git(root, ['update-ref', PENDING_REF, commit]);
+        return { ...summarize(root, ['--cached', head], conflicts), abort: 'git merge --abort' };
       }
       git(root, [...identity, 'commit', '--no-edit', '--no-verify']);
     }
+    git(root, ['update-ref', `refs/heads/${branch}`, commit, oldPristine]);
     return { ...summarize(root, [head, 'HEAD'], []), abort: undo };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -58,7 +58,7 @@ export default class UpgradeGenerator extends Generator {
     }
   }
 
-  default(): void {
+  async default(): Promise<void> {
     const options = this.options as Record<string, unknown>;
     const dryRun = Boolean(options.dryRun ?? options['dry-run']);
     const allowOlder = Boolean(options.allowOlder ?? options['allow-older']);
@@ -91,7 +91,13 @@ export default class UpgradeGenerator extends Generator {
     list('in conflict', summary.conflicts);
     if (dryRun || !summary.abort) return;
     if (summary.conflicts.length) {
-      this.log('Resolve the conflicts (git status lists them; markers are in the files), `git add` them, then `git commit`.');
+      this.log('Resolve the conflicts (git status lists them; markers are in the files), `git add` them, then `git commit`;');
+      this.log('the next `mlexp upgrade` records the finished upgrade. To drop it instead: git merge --abort');
+      // the adapter prints its log from a queue: let it empty before the error ends the run
+      await (this.env.adapter as { onIdle?: () => Promise<void> }).onIdle?.();
+      throw new UserError(
+        `the upgrade stopped at ${summary.conflicts.length} conflict(s): finish it with git add + git commit, or drop it with git merge --abort`,
+      );
     }
     this.log(`To undo the upgrade: ${summary.abort}`);
   }
