@@ -3,7 +3,7 @@
  * written through, and a preset cannot plant git hooks or replace the project's answers. Each case
  * ends with one `error:` line, a non-zero exit, and the files outside untouched.
  */
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -143,5 +143,64 @@ describe('all or nothing', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr.trim()).toMatch(/^error: 1 file\(s\) conflict with what mlexp writes \(src\/proj\/models\/gradient_boost\.py\): there is no terminal to ask about each; nothing was written/);
     expect(snapshot(root)).toEqual(before);
+  });
+});
+
+describe('a preset is the exact artifact, every time', () => {
+  /** A scaffolded preset folder named `name`, with one app template saying `marker`. */
+  async function presetFolder(parent: string, name: string, marker: string): Promise<string> {
+    expect((await mlexp(['preset', name], parent)).exitCode).toBe(0);
+    const root = path.join(parent, name.split('/').at(-1)!);
+    writeFileSync(path.join(root, 'templates', 'app', 'docs', 'team-conventions.md'), `${marker}\n`);
+    return root;
+  }
+
+  it('a tarball preset is recorded by path and integrity; a changed tarball is refused in one line', async () => {
+    const parent = tmpFolder('mlexp-presets-');
+    const folder = await presetFolder(parent, 'team-preset', 'first');
+    const pack = await execa('npm', ['pack', '--json', '--pack-destination', parent], { cwd: folder });
+    const tarball = path.join(parent, JSON.parse(pack.stdout)[0].filename);
+    // TMPDIR of its own: every unpacked copy must be gone when the run ends
+    const temp = tmpFolder('mlexp-tmp-');
+    const env = { NO_COLOR: '1', TMPDIR: temp };
+    const cwd = tmpFolder();
+    const made = await execa('node', [CLI, 'proj', '--yes', '--skip-install', '--skip-git', '--preset', tarball], { cwd, env, reject: false, stdin: 'ignore' });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const root = path.join(cwd, 'proj');
+    const recorded = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-mlexp'].preset;
+    expect(recorded).toMatchObject({ name: 'team-preset', version: '0.1.0', source: { type: 'tarball', path: tarball } });
+    expect(recorded.integrity).toMatch(/^sha512-/);
+    expect(readdirSync(temp).filter((entry) => entry.startsWith('mlexp-preset-'))).toEqual([]);
+
+    writeFileSync(path.join(folder, 'templates', 'app', 'docs', 'team-conventions.md'), 'second\n');
+    await execa('npm', ['pack', '--pack-destination', parent], { cwd: folder });
+    const before = snapshot(root);
+    const grown = await execa('node', [CLI, 'dataset', 'sales'], { cwd: root, env, reject: false, stdin: 'ignore' });
+    expect(grown.exitCode).toBe(1);
+    expect(grown.stderr.trim()).toMatch(/^error: preset team-preset@0\.1\.0 from .*team-preset-0\.1\.0\.tgz is not the package this project recorded \(integrity .*\): check where it came from before using it$/);
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  it('a folder preset is used from that folder later, and its relative extends is resolved from it', async () => {
+    const parent = tmpFolder('mlexp-presets-');
+    const base = await presetFolder(parent, 'base-preset', 'from the base');
+    const top = await presetFolder(parent, 'top-preset', 'from the top');
+    rmSync(path.join(top, 'templates', 'app', 'docs', 'team-conventions.md'));
+    const manifest = path.join(top, 'mlexp-preset.json');
+    writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), extends: '../base-preset' }, null, 2));
+    // run from elsewhere: `../base-preset` means the preset's sibling, not this folder's
+    const cwd = tmpFolder();
+    const made = await mlexp(['proj', '--yes', '--skip-install', '--skip-git', '--preset', top], cwd);
+    expect(made.exitCode, made.stderr).toBe(0);
+    const root = path.join(cwd, 'proj');
+    expect(readFileSync(path.join(root, 'docs', 'team-conventions.md'), 'utf8')).toBe('from the base\n');
+    const recorded = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-mlexp'].preset;
+    expect(recorded.source).toEqual({ type: 'folder', path: top });
+    expect(base).not.toBe(top);
+    // the folder is gone: the recorded preset is not looked up anywhere else
+    rmSync(top, { recursive: true });
+    const grown = await mlexp(['dataset', 'sales'], root);
+    expect(grown.exitCode).toBe(1);
+    expect(grown.stderr.trim()).toBe(`error: preset top-preset was recorded at ${top}, which is gone: restore it there, or re-run with --preset <where it is now>`);
   });
 });

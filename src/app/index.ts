@@ -22,7 +22,7 @@ import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
 import { availablePythons } from '../lib/python.js';
 import { lockProject } from '../lib/lock.js';
 import { GENERATOR_VERSION } from '../lib/version.js';
-import { presetLayer, resolvePresetStack, storedPresetSpec, type PresetStack } from '../lib/preset.js';
+import { presetLayer, recordPreset, resolvePresetStack, storedPreset, storedPresetSpec, type PresetStack } from '../lib/preset.js';
 
 /** What `#makeRepository` answers when the project has no repository (`--skip-git`, or no git). */
 const NO_REPOSITORY = Symbol('no repository');
@@ -79,8 +79,11 @@ export default class AppGenerator extends Generator {
 
   async prompting(): Promise<void> {
     if (this.target !== undefined) await this.#claim();
-    const spec = this.#readOption('preset') ?? storedPresetSpec(this.stored);
-    this.presets = spec === undefined ? undefined : await resolvePresetStack(spec, this.env.cwd);
+    // a preset given now is resolved as npm reads it; the recorded one is fetched from where it came from
+    const given = this.#readOption('preset');
+    const spec = given ?? storedPresetSpec(this.stored);
+    const recorded = given === undefined ? storedPreset(this.stored) : undefined;
+    this.presets = spec === undefined ? undefined : await resolvePresetStack(spec, this.env.cwd, recorded);
     const top = this.presets?.presets.at(-1);
     const { answers, flags } = await resolveAnswers({
       preset: this.presets && top && {
@@ -118,7 +121,7 @@ export default class AppGenerator extends Generator {
     const pristineBranch = typeof this.stored?.pristineBranch === 'string' ? this.stored.pristineBranch : PRISTINE_BRANCH;
     const { presetDependencies: _fromPreset, ...answers } = this.answers;
     const top = this.presets?.presets.at(-1);
-    const preset = top ? { preset: { name: top.name, version: top.version } } : {};
+    const preset = top ? { preset: recordPreset(top) } : {};
     this.config.set({ ...answers, ...preset, version: GENERATOR_VERSION, pristineBranch });
   }
 

@@ -17,7 +17,7 @@ import { yamlScalar } from './yaml-scalar.js';
 import { layerIdsForBlock, loadLayer, resolveTemplates, TEMPLATES_ROOT } from './layers.js';
 import { ANSWER_KEYS, validateAnswer, type Answers } from './options.js';
 import { distributionName, quoted } from './names.js';
-import { presetLayer, resolvePresetStack, storedPresetSpec, type PresetStack } from './preset.js';
+import { presetLayer, resolvePresetStack, storedPreset, storedPresetSpec, type PresetStack } from './preset.js';
 import { findProjectRoot, readStoredConfig } from './project.js';
 import { hideYeomanOptions, rawArgument } from './cli-options.js';
 
@@ -93,7 +93,7 @@ export abstract class BlockGenerator extends Generator {
       if (clash) throw new UserError(`cannot add ${this.kind} '${this.blockName}': ${clash}; pick another name`);
     }
     const presetSpec = storedPresetSpec(stored);
-    this.presets = presetSpec === undefined ? undefined : await resolvePresetStack(presetSpec, root);
+    this.presets = presetSpec === undefined ? undefined : await resolvePresetStack(presetSpec, root, storedPreset(stored));
     this.destinationRoot(root);
   }
 

@@ -6,7 +6,7 @@
  * Presets are resolved by npm itself (`npm pack <spec>`), so the user's .npmrc, registry and auth
  * apply to names, versions, ranges, scoped names, tarballs and folders alike.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Ajv } from 'ajv';
@@ -30,12 +30,33 @@ export interface PresetManifest {
   extends?: string;
 }
 
+/**
+ * Where a preset came from, recorded in `.yo-rc.json` so that later runs use exactly that artifact:
+ * a folder or tarball by its absolute path (or a tarball URL), a registry package by name, exact
+ * version and integrity. A name is never looked up again in another source.
+ */
+export type PresetSource =
+  | { type: 'folder'; path: string }
+  | { type: 'tarball'; path: string }
+  | { type: 'registry'; spec: string };
+
 export interface ResolvedPreset {
   name: string;
   version: string;
   /** Where the package was unpacked. */
   root: string;
   manifest: PresetManifest;
+  source: PresetSource;
+  /** npm's integrity hash of the packed preset. */
+  integrity: string;
+}
+
+/** What `.yo-rc.json` records of the preset a project is built on. */
+export interface RecordedPreset {
+  name: string;
+  version: string;
+  source?: PresetSource;
+  integrity?: string;
 }
 
 /** A preset chain, base first, with what it sets merged in that order. */
@@ -113,9 +134,29 @@ async function validateManifest(data: unknown, where: string): Promise<PresetMan
   return data as PresetManifest;
 }
 
+/** Unpacked presets live until the run ends, then go. */
+const SCRATCH_FOLDERS: string[] = [];
+process.once('exit', () => {
+  for (const folder of SCRATCH_FOLDERS) rmSync(folder, { recursive: true, force: true });
+});
+
+/** What kind of artifact a spec names, as npm reads it: a folder, a tarball (path or URL), or the registry. */
+function sourceOf(spec: string, cwd: string): PresetSource {
+  if (/^(https?|file):/.test(spec)) return { type: 'tarball', path: spec };
+  const local = path.resolve(cwd, spec);
+  // as npm reads a spec: a path starts with ./, ../, / or ~/, or names a tarball; anything else is the registry's
+  if (/^(\.{1,2}\/|\/|~\/)/.test(spec) || /\.(tgz|tar\.gz|tar)$/.test(spec)) {
+    if (existsSync(local) && statSync(local).isDirectory()) return { type: 'folder', path: local };
+    if (existsSync(local)) return { type: 'tarball', path: local };
+    throw new UserError(`preset ${spec} is a path, and there is nothing at ${local}: check the path`);
+  }
+  return { type: 'registry', spec };
+}
+
 /** `npm pack <spec>` into a scratch folder and unpack it; npm's resolution, registry and auth apply. */
-async function fetchPackage(spec: string, cwd: string): Promise<string> {
+async function fetchPackage(spec: string, cwd: string): Promise<{ root: string; integrity: string }> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'mlexp-preset-'));
+  SCRATCH_FOLDERS.push(scratch);
   const pack = await execa('npm', ['pack', spec, '--json', '--pack-destination', scratch, '--ignore-scripts'], {
     cwd,
     reject: false,
@@ -132,14 +173,30 @@ async function fetchPackage(spec: string, cwd: string): Promise<string> {
     const line = detail.split('\n').find((text) => /npm error (?!code)/.test(text))?.replace(/^npm error /, '') ?? detail.trim();
     throw new UserError(`npm could not fetch preset ${spec}: ${line}`);
   }
-  const [packed] = JSON.parse(String(pack.stdout)) as Array<{ filename: string }>;
+  const [packed] = JSON.parse(String(pack.stdout)) as Array<{ filename: string; integrity: string }>;
   if (!packed) throw new UserError(`npm could not fetch preset ${spec}: it returned no package`);
-  await execa('tar', ['-xzf', path.join(scratch, packed.filename), '-C', scratch]);
-  return path.join(scratch, 'package');
+  const unpacked = await execa('tar', ['-xzf', path.join(scratch, packed.filename), '-C', scratch, '--no-same-owner'], { reject: false });
+  if (unpacked.exitCode !== 0) {
+    throw new UserError(`preset ${spec} could not be unpacked (${String(unpacked.stderr).trim().split('\n')[0]}): it is not a usable package`);
+  }
+  return { root: path.join(scratch, 'package'), integrity: packed.integrity };
 }
 
-export async function resolvePreset(spec: string, cwd: string): Promise<ResolvedPreset> {
-  const root = await fetchPackage(spec, cwd);
+/**
+ * Resolve one preset spec. `expected` is what `.yo-rc.json` recorded: the artifact must be the
+ * same one (by integrity, for tarballs and registry packages; a folder is the team's own copy).
+ */
+export async function resolvePreset(spec: string, cwd: string, expected?: RecordedPreset): Promise<ResolvedPreset> {
+  const source = expected?.source ?? sourceOf(spec, cwd);
+  if (source.type !== 'registry' && !/^(https?|file):/.test(source.path) && !existsSync(source.path)) {
+    throw new UserError(`preset ${expected?.name ?? spec} was recorded at ${source.path}, which is gone: restore it there, or re-run with --preset <where it is now>`);
+  }
+  const { root, integrity } = await fetchPackage(source.type === 'registry' ? source.spec : source.path, cwd);
+  if (expected?.integrity && source.type !== 'folder' && integrity !== expected.integrity) {
+    throw new UserError(
+      `preset ${expected.name}@${expected.version} from ${source.type === 'registry' ? 'the registry' : source.path} is not the package this project recorded (integrity ${integrity.slice(0, 19)}… instead of ${expected.integrity.slice(0, 19)}…): check where it came from before using it`,
+    );
+  }
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string };
   const where = `preset ${pkg.name}@${pkg.version}`;
   const manifestPath = path.join(root, MANIFEST);
@@ -158,7 +215,17 @@ export async function resolvePreset(spec: string, cwd: string): Promise<Resolved
     throw new UserError(`${where} needs generator-mlexp ${manifest.generator}, but this is ${GENERATOR_VERSION}: upgrade one of them`);
   }
   checkTemplates(root, where);
-  return { name: pkg.name, version: pkg.version, root, manifest };
+  // a registry package is recorded by its exact version, whatever range found it
+  const recorded: PresetSource = source.type === 'registry' ? { type: 'registry', spec: `${pkg.name}@${pkg.version}` } : source;
+  return { name: pkg.name, version: pkg.version, root, manifest, source: recorded, integrity };
+}
+
+/** Where a preset's `extends` points: a relative path is the declaring preset's, not the user's folder. */
+function extendsSpec(preset: ResolvedPreset): string | undefined {
+  const spec = preset.manifest.extends;
+  if (spec === undefined || !/^\.{1,2}\//.test(spec)) return spec;
+  const base = preset.source.type === 'folder' ? preset.source.path : preset.source.type === 'tarball' && !/^(https?|file):/.test(preset.source.path) ? path.dirname(preset.source.path) : preset.root;
+  return path.resolve(base, spec);
 }
 
 /** Every template must be a regular file inside the preset (no links out, no escaping paths). */
@@ -185,20 +252,22 @@ function walk(root: string, relative = ''): string[] {
 }
 
 /** Resolve a preset and everything it extends, base first; a cycle or a deep chain is refused. */
-export async function resolvePresetStack(spec: string, cwd: string): Promise<PresetStack> {
+export async function resolvePresetStack(spec: string, cwd: string, recorded?: RecordedPreset): Promise<PresetStack> {
   // npm would read `""` as the package `undefined` and `--version` as its own option
   if (spec.trim() === '') throw new UserError('--preset is empty: give a package name, name@version, tarball or folder');
   if (spec.startsWith('-')) throw new UserError(`invalid --preset ${quoted(spec)}: a preset spec cannot start with '-'`);
   const presets: ResolvedPreset[] = [];
   const seen = new Set<string>();
   let next: string | undefined = spec;
+  let expected = recorded;
   while (next !== undefined) {
-    const preset = await resolvePreset(next, cwd);
+    const preset = await resolvePreset(next, cwd, expected);
+    expected = undefined;
     if (seen.has(preset.name)) throw new UserError(`preset ${preset.name} extends itself through ${[...seen].join(' → ')}`);
     if (presets.length >= 8) throw new UserError(`preset ${spec} extends more than 8 presets deep`);
     seen.add(preset.name);
     presets.unshift(preset);
-    next = preset.manifest.extends;
+    next = extendsSpec(preset);
   }
   const stack: PresetStack = { presets, defaults: {}, locked: {}, dependencies: [] };
   for (const preset of presets) {
@@ -225,8 +294,22 @@ export function presetLayer(preset: ResolvedPreset, generator: string): Layer | 
   return { id: `preset:${preset.name}`, root, description: `${preset.name}@${preset.version}`, files };
 }
 
-/** `name@version` of the preset recorded in `.yo-rc.json`, so re-runs and upgrades use the same one. */
+/** The preset recorded in `.yo-rc.json`, so re-runs, sub-generators and upgrades use the same artifact. */
+export function storedPreset(stored: Record<string, unknown> | undefined): RecordedPreset | undefined {
+  const preset = stored?.preset as Partial<RecordedPreset> | undefined;
+  if (typeof preset?.name !== 'string' || typeof preset.version !== 'string') return undefined;
+  return { name: preset.name, version: preset.version, source: preset.source, integrity: preset.integrity };
+}
+
+/** The spec that fetches a recorded preset: its recorded source, or (recorded before sources were) name@version. */
 export function storedPresetSpec(stored: Record<string, unknown> | undefined): string | undefined {
-  const preset = stored?.preset as { name?: unknown; version?: unknown } | undefined;
-  return typeof preset?.name === 'string' && typeof preset.version === 'string' ? `${preset.name}@${preset.version}` : undefined;
+  const preset = storedPreset(stored);
+  if (!preset) return undefined;
+  const source = preset.source;
+  return source === undefined ? `${preset.name}@${preset.version}` : source.type === 'registry' ? source.spec : source.path;
+}
+
+/** What `.yo-rc.json` records of the top preset of a stack. */
+export function recordPreset(preset: ResolvedPreset): RecordedPreset {
+  return { name: preset.name, version: preset.version, source: preset.source, integrity: preset.integrity };
 }

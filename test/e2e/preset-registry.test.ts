@@ -118,7 +118,7 @@ describe('a preset from the registry', () => {
     project = { root, packageName: 'team_proj', envTool: 'uv' };
     const stored = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-mlexp'];
     expect(stored).toMatchObject({
-      preset: { name: '@team/mlexp-preset', version: '0.1.0' },
+      preset: { name: '@team/mlexp-preset', version: '0.1.0', source: { type: 'registry', spec: '@team/mlexp-preset@0.1.0' } },
       tracker: 'mlflow', // locked by the base preset
       ci: 'azure-pipelines', // the base preset's default
       structure: 'generic',
@@ -132,6 +132,21 @@ describe('a preset from the registry', () => {
     expect(files).toContain('azure-pipelines.yml');
     const pyproject = parseToml(readFileSync(path.join(root, 'pyproject.toml'), 'utf8')) as { project: { dependencies: string[] } };
     expect(pyproject.project.dependencies).toContain('tabulate>=0.9,<1');
+  });
+
+  it('a folder preset with the name of a registry package is never swapped for that package later', async () => {
+    const parent = tmpFolder('mlexp-preset-src-');
+    expect((await mlexp(['preset', '@team/mlexp-preset'], parent)).exitCode).toBe(0);
+    const folder = path.join(parent, 'mlexp-preset');
+    const cwd = tmpFolder();
+    const made = await mlexp(['local-proj', '--yes', '--skip-install', '--skip-git', '--preset', folder], cwd);
+    expect(made.exitCode, made.all).toBe(0);
+    const root = path.join(cwd, 'local-proj');
+    // the registry's @team/mlexp-preset adds a data card to every dataset; the folder's does not
+    const grown = await mlexp(['dataset', 'customer_churn'], root);
+    expect(grown.exitCode, grown.all).toBe(0);
+    expect(existsSync(path.join(root, 'docs/datasets/customer_churn.md'))).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-mlexp'].preset.source).toEqual({ type: 'folder', path: folder });
   });
 
   it('refuses a locked answer given with another value, writing nothing', async () => {
