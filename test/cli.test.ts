@@ -24,6 +24,8 @@ describe('mlexp: bad input is one line, a non-zero exit, and nothing written', (
     ['package name that is a keyword', ['demo', '--yes', '--package-name', 'class'], /Python keyword/],
     ['package name that shadows the stdlib', ['json', '--yes'], /standard-library module 'json'/],
     ['package name that shadows a dependency', ['demo', '--yes', '--package-name', 'mlflow'], /dependency module/],
+    ['package name a dependency of a dependency installs', ['demo', '--yes', '--package-name', 'py'], /^error: invalid --package-name: 'py' is a module the project's dependencies install/],
+    ['project whose derived package is such a module', ['six', '--yes'], /'six' is a module the project's dependencies install/],
     ['project name that is a path', ['../evil', '--yes'], /is a path/],
     ['no project name with --yes', ['--yes'], /no project name given/],
     ['a prompt with no terminal', ['demo'], /no terminal to ask/],

@@ -3,6 +3,7 @@
  * and the free text a user types (description, author).
  */
 import { DEPENDENCY_MODULES } from './catalogue.js';
+import { INSTALLED_MODULES } from './installed-modules.js';
 import { PYTHON_KEYWORDS, STDLIB_MODULES } from './stdlib-modules.js';
 
 /** A user's value inside a one-line message: quoted, with control characters escaped. */
@@ -66,6 +67,9 @@ export function validatePackageName(name: string): string | undefined {
   }
   if (DEPENDENCY_MODULES.has(name)) {
     return `${quoted(name)} would shadow the dependency module ${quoted(name)}: pick another --package-name`;
+  }
+  if (INSTALLED_MODULES.has(name)) {
+    return `${quoted(name)} is a module the project's dependencies install (pytest brings \`py\`, say): pick another --package-name`;
   }
   return undefined;
 }

@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tmpFolder } from '../helpers.js';
+import { ROOT, tmpFolder } from '../helpers.js';
 import { generate, projectEnv, runInProject, type Generated } from './project.js';
 
 let project: Generated;
@@ -50,6 +50,12 @@ describe.concurrent('uv + MLflow project, checked by deptry, pip, mypy, build an
     expect(deptry.output).toMatch(/No dependency issues found/);
     const check = await run('uv', ['pip', 'check'], project.root);
     expect(check).toMatch(/All installed packages are compatible/);
+  });
+
+  it("knows every top-level module the project's environment installs (the package-name check's list)", async () => {
+    // src/lib/installed-modules.ts is what a package name may not be: it must hold all of these
+    const check = await runInProject(project, 'python', [path.join(ROOT, 'scripts', 'installed-modules.py'), '--check', path.join(ROOT, 'src', 'lib', 'installed-modules.ts')], { reject: false });
+    expect(check.exitCode, check.output).toBe(0);
   });
 
   it('type-checks src and tests with a bare `mypy`', async () => {
