@@ -301,3 +301,22 @@ describe('re-runs and upgrades keep what the project records', () => {
     expect(await state(root)).toEqual(before);
   });
 });
+
+describe('an upgrade whose render fails', () => {
+  it('is one line naming the cause, and changes nothing', async () => {
+    const parent = tmpFolder('mlexp-presets-');
+    expect((await mlexp(['preset', 'team-preset'], parent)).exitCode).toBe(0);
+    const preset = path.join(parent, 'team-preset');
+    const cwd = tmpFolder();
+    expect((await mlexp(['proj', '--yes', '--skip-install', '--preset', preset], cwd)).exitCode).toBe(0);
+    const root = path.join(cwd, 'proj');
+    rmSync(preset, { recursive: true });
+    const before = await state(root);
+    const result = await mlexp(['upgrade', '--license', 'MIT'], root);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `error: the upgrade could not render the new output, so nothing changed: preset team-preset was recorded at ${preset}, which is gone: restore it there, or re-run with --preset <where it is now>`,
+    );
+    expect(await state(root)).toEqual(before);
+  });
+});

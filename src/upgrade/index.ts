@@ -78,7 +78,11 @@ export default class UpgradeGenerator extends Generator {
           stdin: 'ignore',
           all: true,
         });
-        if (result.exitCode !== 0) throw new Error(`rendering the new output failed:\n${String(result.all)}`);
+        if (result.exitCode !== 0) {
+          // the render's own one-line error says what is wrong (a bad stored answer, a preset that is gone)
+          const reason = String(result.all).split('\n').find((line) => line.startsWith('error: '))?.slice(7) ?? `exit ${result.exitCode}`;
+          throw new UserError(`the upgrade could not render the new output, so nothing changed: ${reason}`);
+        }
       },
     });
     const list = (title: string, files: string[]) => {
