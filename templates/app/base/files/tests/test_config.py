@@ -1,8 +1,17 @@
 """Config files, extends, overrides and validation."""
 
-import pytest
+import datetime
 
-from <%- packageName %>.config import apply_override, flatten, load_config, parse_config
+import pytest
+import yaml
+
+from <%- packageName %>.config import (
+    BlockConfig,
+    apply_override,
+    flatten,
+    load_config,
+    parse_config,
+)
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.paths import project_root, resolve_path
 
@@ -81,3 +90,142 @@ def test_paths_resolve_against_the_project_root(project, monkeypatch):
     assert project_root() == project
     assert resolve_path("data/x.csv") == project / "data/x.csv"
     assert load_config("configs/experiment.yaml").experiment == "<%- distName %>"
+
+
+MINIMAL = {"experiment": "e", "dataset": {"name": "d"}, "model": {"name": "m"}}
+MINIMAL["evaluator"] = {"name": "c"}
+
+
+def test_minimal_config_gets_the_documented_defaults():
+    config = parse_config(MINIMAL)
+    assert config.seed == 0 and config.split.test_size == 0.25
+    assert config.tracker == BlockConfig("local", {})
+    assert config.dataset == BlockConfig("d", {}) and config.model == BlockConfig("m", {})
+    assert config.evaluator.slice_by == () and config.evaluator.params == {}
+    assert (config.evaluator.bootstrap.n_resamples, config.evaluator.bootstrap.confidence) == (
+        1000,
+        0.95,
+    )
+    evaluator = {
+        "name": "c",
+        "params": {"threshold": 0.3},
+        "bootstrap": {"n_resamples": 0, "confidence": 0.5},
+    }
+    config = parse_config({**MINIMAL, "evaluator": evaluator})
+    assert config.evaluator.params == {"threshold": 0.3}
+    bootstrap = config.evaluator.bootstrap
+    assert (bootstrap.n_resamples, bootstrap.confidence) == (0, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"extra": 1}, "unknown key extra; known: dataset, evaluator, experiment, model, seed, "),
+        ({"experiment": None}, "missing experiment"),
+        ({"experiment": 3}, "experiment must be str, got 3"),
+        ({"experiment": ""}, "experiment must not be empty"),
+        ({"seed": True}, "seed must be int, got True"),
+        ({"split": 3}, "split must be a mapping, got 3"),
+        ({"split": {"size": 0.2}}, "unknown key split.size; known: test_size"),
+        ({"split": {"test_size": 0}}, "split.test_size must be a number between 0 and 1, got 0"),
+        ({"split": {"test_size": 1}}, "split.test_size must be a number between 0 and 1, got 1"),
+        ({"split": {"test_size": True}}, "split.test_size must be a number between 0 and 1, "),
+        ({"dataset": "d"}, "dataset must be a mapping, got 'd'"),
+        ({"dataset": {}}, "missing dataset.name"),
+        ({"dataset": {"name": "d", "params": [1]}}, "dataset.params must be a mapping, got [1]"),
+        ({"dataset": {"name": "d", "opts": {}}}, "unknown key dataset.opts"),
+        ({"model": 3}, "model must be a mapping, got 3"),
+        ({"tracker": "mlflow"}, "tracker must be a mapping, got 'mlflow'"),
+        ({"evaluator": None}, "evaluator must be a mapping, got None"),
+        ({"evaluator": {"name": 1}}, "evaluator.name must be str, got 1"),
+        ({"evaluator": {"name": "c", "slices": []}}, "unknown key evaluator.slices"),
+        ({"evaluator": {"name": "c", "bootstrap": 5}}, "evaluator.bootstrap must be a mapping, "),
+        (
+            {"evaluator": {"name": "c", "bootstrap": {"n": 1}}},
+            "unknown key evaluator.bootstrap.n; known: confidence, n_resamples",
+        ),
+        (
+            {"evaluator": {"name": "c", "bootstrap": {"n_resamples": 1.5}}},
+            "bootstrap.n_resamples must be int, got 1.5",
+        ),
+        (
+            {"evaluator": {"name": "c", "bootstrap": {"n_resamples": -1}}},
+            "bootstrap.n_resamples must be 0 or more",
+        ),
+        (
+            {"evaluator": {"name": "c", "bootstrap": {"confidence": 1.5}}},
+            "bootstrap.confidence must be a number between 0 and 1, got 1.5",
+        ),
+    ],
+)
+def test_invalid_configs_name_the_source_and_the_key(change, message):
+    with pytest.raises(ConfigError) as error:
+        parse_config({**MINIMAL, **change}, source="my.yaml")
+    assert str(error.value).startswith(f"my.yaml: {message}")
+    with pytest.raises(ConfigError, match=r"^config: the file must be a mapping, got None$"):
+        parse_config(None)
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("model.name.x=1", "bad --set 'model.name.x=1': model.name is a value"),
+        ("seed=[", "--set seed: invalid YAML: "),
+    ],
+)
+def test_bad_override_messages_name_the_key(override, message):
+    with pytest.raises(ConfigError) as error:
+        fast_config("experiment.yaml", override)
+    assert str(error.value).startswith(message)
+
+
+def test_override_value_may_contain_equals_signs():
+    raw = {}
+    apply_override(raw, "model.params.formula=y=a+b")
+    assert raw == {"model": {"params": {"formula": "y=a+b"}}}
+
+
+def test_extends_merges_a_block_of_the_same_name(project):
+    base = load_config("configs/experiment.yaml")
+    assert base.model.params  # the merge below keeps them
+    child = {"extends": "experiment.yaml", "model": {"name": base.model.name, "params": {"k": 5}}}
+    (project / "configs/child.yaml").write_text(yaml.safe_dump(child))
+    config = load_config("configs/child.yaml")
+    assert config.model == BlockConfig(base.model.name, {**base.model.params, "k": 5})
+
+
+def test_to_yaml_keeps_file_order_and_unicode():
+    config = parse_config({**MINIMAL, "experiment": "café"})
+    text = config.to_yaml()
+    assert text.startswith("experiment: café\nseed: 0\ndataset:\n")
+    top_level = [line.split(":")[0] for line in text.splitlines() if not line.startswith(" ")]
+    assert top_level == ["experiment", "seed", "dataset", "split", "model", "evaluator", "tracker"]
+
+
+def test_flatten_writes_non_json_values_as_strings():
+    flat = flatten({"dates": [datetime.date(2024, 1, 31)], "when": datetime.date(2024, 2, 1)})
+    assert flat == {"dates": '["2024-01-31"]', "when": "2024-02-01"}
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"a.yaml": "extends: a.yaml\n"}, "{a}: extends loop through {a}"),
+        (
+            {"a.yaml": "extends: b.yaml\n", "b.yaml": "extends: a.yaml\n"},
+            "{a}: extends loop through {a} -> {b}",
+        ),
+        ({"a.yaml": "extends: gone.yaml\n"}, "{a}: extends a missing file: {gone}"),
+        ({"a.yaml": "- 1\n"}, "{a}: the file must be a mapping, got [1]"),
+        ({"a.yaml": "experiment: e\n"}, "{a}: evaluator must be a mapping, got None"),
+        ({"a.yaml": "seed: [\n"}, "{a}: invalid YAML: while parsing a flow node expected the "),
+    ],
+)
+def test_config_file_errors_name_the_file(project, files, message):
+    folder = (project / "configs").resolve()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    paths = {"a": folder / "a.yaml", "b": folder / "b.yaml", "gone": folder / "gone.yaml"}
+    with pytest.raises(ConfigError) as error:
+        load_config("configs/a.yaml")
+    assert str(error.value).startswith(message.format(**paths))

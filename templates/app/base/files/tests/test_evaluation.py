@@ -15,7 +15,8 @@ from <%- packageName %>.evaluation import (
     slice_labels,
     slice_metrics,
 )
-from <%- packageName %>.evaluators.base import Predictions
+from <%- packageName %>.evaluators import metrics as metric_functions
+from <%- packageName %>.evaluators.base import Evaluator, Predictions
 from <%- packageName %>.evaluators.classification import ClassificationEvaluator
 from <%- packageName %>.evaluators.regression import RegressionEvaluator
 
@@ -188,7 +189,127 @@ def test_report_without_slices_or_scores():
 
 
 @pytest.mark.parametrize(
-    ("raw", "part"), [("a=b", "a_b"), ("x/y:z", "x_y_z"), ("", "_"), ("..", "_"), (" q1 ", "q1")]
+    ("raw", "part"),
+    [
+        ("a=b", "a_b"),
+        ("x/y:z", "x_y_z"),
+        ("", "_"),
+        (".", "_"),
+        ("..", "_"),
+        (" q1 ", "q1"),
+        ("Mean Radius", "Mean Radius"),
+        ("x" * 150, "x" * 100),
+    ],
 )
 def test_metric_part(raw, part):
     assert metric_part(raw) == part
+
+
+class CountingEvaluator(Evaluator):
+    """Its metric ``m`` is the number of earlier calls, so the i-th resample scores i.
+
+    With ``undefined_every=k`` every k-th call leaves ``m`` out (an undefined metric).
+    """
+
+    headline = ("m",)
+
+    def __init__(self, undefined_every: int = 0) -> None:
+        self.calls = 0
+        self.undefined_every = undefined_every
+
+    def metrics(self, predictions):
+        call, self.calls = self.calls, self.calls + 1
+        if self.undefined_every and call % self.undefined_every == 0:
+            return {}
+        return {"m": float(call)}
+
+    def per_sample(self, predictions):
+        return {}
+
+
+def test_bootstrap_ci_takes_the_percentiles_of_the_resampled_metric():
+    predictions = Predictions.of([0, 1, 1], [0, 1, 0])
+    # draws 0, 1, ..., 199: the 2.5th percentile is at 0.025 * 199, the 97.5th at 0.975 * 199
+    ci = bootstrap_ci(CountingEvaluator(), predictions, ["m"], 200, 0.95, seed=0)
+    assert ci["m"] == pytest.approx((4.975, 194.025))
+    # a 50% interval: the 25th and 75th percentiles
+    ci = bootstrap_ci(CountingEvaluator(), predictions, ["m"], 200, 0.5, seed=0)
+    assert ci["m"] == pytest.approx((49.75, 149.25))
+
+
+def test_bootstrap_ci_skips_resamples_where_the_metric_is_undefined():
+    predictions = Predictions.of([0, 1, 1], [0, 1, 0])
+    # every other draw is undefined: the 100 defined ones are 1, 3, ..., 199
+    ci = bootstrap_ci(CountingEvaluator(undefined_every=2), predictions, ["m"], 200, 0.5, seed=0)
+    assert ci["m"] == pytest.approx((1 + 2 * 0.25 * 99, 1 + 2 * 0.75 * 99))
+    # a metric that is never defined gets no interval
+    assert bootstrap_ci(CLASSIFY, predictions, ["m"], 20, 0.95, seed=0) == {}
+
+
+def test_bootstrap_ci_edge_sizes():
+    constant = Predictions.of([1.0, 5.0, 3.0], [3.0, 3.0, 5.0])
+    assert bootstrap_ci(REGRESS, constant, ["mae"], 1, 0.95, seed=0) == {"mae": (2.0, 2.0)}
+    one = Predictions.of([2.0], [3.5])
+    assert bootstrap_ci(REGRESS, one, ["mae"], 10, 0.95, seed=0) == {"mae": (1.5, 1.5)}
+    empty = Predictions.of(np.array([]), np.array([]))
+    assert bootstrap_ci(REGRESS, empty, ["mae"], 10, 0.95, seed=0) == {}
+
+
+def test_slice_labels_edges_missing_values_and_non_numeric_columns():
+    # quartile edges of 1..13 are 1, 4, 7, 10, 13; a value on an inner edge opens the next bin
+    labels = slice_labels(pd.Series(np.arange(1, 14)))
+    assert list(labels[[0, 2, 3, 6, 9, 12]]) == [
+        "q1 1 to 4",
+        "q1 1 to 4",
+        "q2 4 to 7",
+        "q3 7 to 10",
+        "q4 10 to 13",
+        "q4 10 to 13",
+    ]
+    with_gaps = slice_labels(pd.Series([np.nan, *range(1, 14)]))
+    assert with_gaps[0] == "missing" and with_gaps[1] == "q1 1 to 4"
+    ten_values = pd.Series(np.arange(10) / 2)  # MAX_CATEGORIES distinct values: kept as they are
+    assert list(slice_labels(ten_values)) == [str(v) for v in np.arange(10) / 2]
+    words = pd.Series([f"w{i}" for i in range(12)])  # many values, but not numbers
+    assert list(slice_labels(words)) == list(words)
+    assert list(slice_labels(pd.Series([True, False]))) == ["True", "False"]
+
+
+def test_score_columns_follow_the_models_classes():
+    X, y = MockDataset(n_rows=8).load()
+    names = y.map({0: "benign", 1: "malignant"})
+    model = MockModel().fit(X, names)  # scores every sample 1/2, 1/2
+    report = evaluate_model(CLASSIFY, model, X, names, n_resamples=0)
+    assert list(report.table.columns[3:5]) == ["score_benign", "score_malignant"]
+    assert report.metrics["test/roc_auc"] == 0.5  # constant scores: every pair ties
+
+
+def test_scores_without_classes_are_numbered():
+    X, y = MockDataset(n_rows=8).load()  # label 1 exactly when x >= 4
+
+    class ScoreModel:  # predict_proba but no classes_
+        def predict(self, X):
+            return (X["x"].to_numpy() >= 4).astype(int)
+
+        def predict_proba(self, X):
+            positive = X["x"].to_numpy() / 8
+            return np.column_stack([1 - positive, positive])
+
+    report = evaluate_model(CLASSIFY, ScoreModel(), X, y, n_resamples=0)
+    assert list(report.table.columns[3:5]) == ["score_0", "score_1"]
+    assert report.metrics["test/roc_auc"] == 1.0
+
+
+def test_roc_auc_is_undefined_without_both_classes_for_every_label():
+    y = [0, 1, 0, 1]
+    three_labels = pd.DataFrame({0: [0.6, 0.2, 0.7, 0.1], 1: [0.3, 0.7, 0.2, 0.8], 2: 0.1})
+    assert "roc_auc" not in CLASSIFY.evaluate(y, y, three_labels).metrics  # no sample of 2
+    one_column = pd.DataFrame({1: [0.1, 0.9, 0.2, 0.8]})
+    assert "roc_auc" not in CLASSIFY.evaluate(y, y, one_column).metrics
+    positive = np.array([True, True, False])
+    assert metric_functions.binary_roc_auc(positive[:2], np.array([0.1, 0.2])) is None
+    assert metric_functions.binary_roc_auc(~positive[:2], np.array([0.1, 0.2])) is None
+    assert metric_functions.binary_roc_auc(positive, np.array([0.5, 0.9, 0.1])) == 1.0
+    scores = np.array([0.1, 0.2, 0.3])
+    assert metric_functions.roc_auc(np.array([0, 0, 1]), scores, labels=(0, 1, 2)) is None
+    assert metric_functions.roc_auc(np.array([0, 0, 1]), scores, labels=(0, 1)) == 1.0
