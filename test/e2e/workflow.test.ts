@@ -108,15 +108,15 @@ async function preCommitLeavesItClean(clone: string, envTool: EnvTool, runner: R
   expect(status.stdout).toBe('');
 }
 
-const GITHUB_CASES: Array<{ envTool: EnvTool; python?: string }> = [
+const GITHUB_CASES: Array<{ envTool: EnvTool; python?: string; label: string }> = [
   // the defaults as a newcomer takes them: venv, and the newest Python found here (3.13)
-  { envTool: 'venv' },
-  { envTool: 'uv', python: '3.12' },
-  { envTool: 'poetry', python: '3.11' },
+  { envTool: 'venv', label: 'the newest Python found' },
+  { envTool: 'uv', python: '3.12', label: 'Python 3.12' },
+  { envTool: 'poetry', python: '3.11', label: 'Python 3.11' },
 ];
 
 describe('a generated project passes its own GitHub workflow, run step by step on a fresh clone', () => {
-  it.each(GITHUB_CASES)('$envTool (Python $python)', async ({ envTool, python }) => {
+  it.each(GITHUB_CASES)('$envTool ($label)', async ({ envTool, python }) => {
     const project = await generate(`ci-${envTool}`, { 'env-tool': envTool, python });
     const stored = JSON.parse(readFileSync(path.join(project.root, '.yo-rc.json'), 'utf8'))['generator-mlexp'];
     expect(stored.python).toBe(python ?? '3.13');
