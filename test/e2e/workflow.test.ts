@@ -14,7 +14,7 @@ import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ENV_TOOL_STRATEGIES } from '../../src/lib/env-tools.js';
-import { findPython } from '../../src/lib/python.js';
+import { availablePythons, findPython } from '../../src/lib/python.js';
 import type { EnvTool } from '../../src/lib/values.js';
 import { tmpFolder } from '../helpers.js';
 import { generate, projectEnv, type Generated } from './project.js';
@@ -119,7 +119,7 @@ describe('a generated project passes its own GitHub workflow, run step by step o
   it.each(GITHUB_CASES)('$envTool ($label)', async ({ envTool, python }) => {
     const project = await generate(`ci-${envTool}`, { 'env-tool': envTool, python });
     const stored = JSON.parse(readFileSync(path.join(project.root, '.yo-rc.json'), 'utf8'))['generator-mlexp'];
-    expect(stored.python).toBe(python ?? '3.13');
+    expect(stored.python).toBe(python ?? availablePythons().at(-1));
     const workflow = parseYaml(readFileSync(path.join(project.root, '.github/workflows/ci.yml'), 'utf8')) as {
       jobs: Record<string, { steps: Step[] }>;
     };
