@@ -62,6 +62,7 @@ def test_ui_points_at_the_runs_folder(capsys, project):
         (["run", *LOCAL, "--set", "model.params.bogus=1"], "error: model 'logistic_regression'"),
         (["run", "--config", "configs/absent.yaml"], "error: config file not found"),
         (["run", *LOCAL, "--set", "seed"], "error: bad --set 'seed'"),
+        (["run", *LOCAL, "--set", "model.params.C=-1"], "error: model.params.C: The 'C' param"),
         (["reproduce", "f" * 32, *LOCAL], "error: no run ffffffff"),
     ],
 )
@@ -69,6 +70,25 @@ def test_setup_errors_are_one_line_with_status_2(capsys, argv, message):
     code, out, err = run_cli(capsys, *argv)
     assert code == 2 and out == ""
     assert err.startswith(message) and err.count("\n") == 1
+
+
+def test_bad_seed_or_model_parameter_leaves_no_run(capsys, project):
+    errors = [run_cli(capsys, "run", *LOCAL, "--set", o) for o in ("seed=-5", "model.params.C=-1")]
+    assert [code for code, _, _ in errors] == [2, 2]
+    assert errors[0][2].endswith(": seed must be an int from 0 to 4294967295, got -5\n")
+    assert not (project / "runs").exists()
+
+
+def test_compare_leaves_out_unfinished_runs(capsys):
+    finished = run_cli(capsys, "run", *LOCAL)[1].split()[1]
+    killed = TRACKERS.build("local")._open_run("<%- distName %>", None, {})  # never closed
+    killed.log_metrics({"test/accuracy": 1.0})
+    code, out, err = run_cli(capsys, "compare", *LOCAL)
+    _, only = out.splitlines()
+    assert code == 0 and only.split()[1] == finished and killed.run_id not in out
+    assert err == (
+        "note: 1 run(s) that logged test/accuracy did not finish (RUNNING) and are not ranked\n"
+    )
 
 
 def test_tracker_failing_at_start_is_one_line(capsys, registries):

@@ -229,3 +229,10 @@ def test_config_file_errors_name_the_file(project, files, message):
     with pytest.raises(ConfigError) as error:
         load_config("configs/a.yaml")
     assert str(error.value).startswith(message.format(**paths))
+
+
+def test_a_config_that_is_not_utf8_is_a_config_error(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("experiment: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"is not UTF-8 text \(byte 15\): save it as UTF-8"):
+        load_config(path)

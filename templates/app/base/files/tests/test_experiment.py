@@ -5,11 +5,14 @@ import shutil
 
 import pytest
 import yaml
+from sklearn.dummy import DummyClassifier
 
+from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.experiment import run_experiment
-from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.registry import MODELS, TRACKERS
 
 from conftest import CONFIG_FILES, commit_project, example_data_file, fast_config
+from mocks import MockTracker
 
 
 def without_timings(metrics: dict[str, float]) -> dict[str, float]:
@@ -72,3 +75,38 @@ def test_git_commit_dirty_flag_and_diff(project):
     dirty_id = run_experiment(fast_config(), tracker=tracker).run_id
     assert tracker.get_run(dirty_id).tags["git.dirty"] == "true"
     assert b"+# edited" in tracker.read_artifact(dirty_id, "git.diff")
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("model.params.C=-1", "model.params.C: The 'C' parameter of LogisticRegression must be"),
+        ("model.params.max_iter=many", "model.params.max_iter: The 'max_iter' parameter"),
+    ],
+)
+def test_invalid_model_parameters_fail_before_a_run_starts(override, message):
+    tracker = MockTracker()
+    with pytest.raises(ConfigError) as raised:
+        run_experiment(fast_config("experiment.yaml", override), tracker)
+    assert str(raised.value).startswith(message) and "\n" not in str(raised.value)
+    assert tracker.runs == {}
+
+
+class RefusesToFit(DummyClassifier):
+    """Valid parameters one by one, rejected by ``fit`` (like a bad solver/penalty pair)."""
+
+    def fit(self, X, y, sample_weight=None):
+        raise ValueError("solver 'x' does not support\npenalty 'y'")
+
+
+def test_a_parameter_error_raised_by_fit_ends_the_run_clearly(registries):
+    MODELS.register("refuses_to_fit")(RefusesToFit)
+    tracker = MockTracker()
+    config = fast_config("experiment.yaml", "model={name: refuses_to_fit}")
+    with pytest.raises(ConfigError) as raised:
+        run_experiment(config, tracker)
+    message = "model 'refuses_to_fit' cannot fit: solver 'x' does not support penalty 'y'"
+    assert str(raised.value) == message
+    (run,) = tracker.runs.values()
+    assert run["status"] == "FAILED" and run["tags"]["error"] == message
+    assert b"Traceback" in run["artifacts"]["error.txt"]

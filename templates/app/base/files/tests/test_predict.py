@@ -9,6 +9,7 @@ from sklearn.dummy import DummyClassifier
 from <%- packageName %>.cli import main
 from <%- packageName %>.errors import SchemaError
 from <%- packageName %>.experiment import model_device, run_experiment
+from <%- packageName %>.model_package import PackagedModel
 from <%- packageName %>.predict import predict_table
 from <%- packageName %>.registry import DATASETS, MODELS, TRACKERS
 
@@ -100,6 +101,34 @@ def test_missing_or_mistyped_features_are_refused_in_one_line(tracked_run, proje
     assert f"missing column(s) {X_test.columns[0]!r}" in error
     assert "trained on numbers" in error and "'id'" not in error
     assert not (project / "out.csv").exists()
+
+
+def test_empty_input_and_missing_values_are_refused_in_one_line(tracked_run, project, capsys):
+    run_id, X_test = tracked_run
+    X_test.head(0).to_csv(project / "header.csv", index=False)
+    (project / "zero.csv").write_bytes(b"")
+    holes = X_test.head(8).reset_index(drop=True)
+    column = X_test.columns[0]
+    holes.loc[[2, 6], column] = float("nan")
+    holes.to_csv(project / "holes.csv", index=False)
+    expected = {
+        "header.csv": "error: header.csv has no rows to predict",
+        "zero.csv": "error: zero.csv has no rows to predict",
+        "holes.csv": f"error: column {column!r} has 2 missing value(s) (rows 3, 7):"
+        " fill or drop them",
+    }
+    for name, error in expected.items():
+        argv = ["predict", "--run", run_id, "--input", name, "--output", "out.csv", *LOCAL]
+        assert main(argv) == 2, name
+        assert capsys.readouterr().err == error + "\n"
+    assert not (project / "out.csv").exists()
+
+
+def test_models_that_accept_missing_values_get_them():
+    X = pd.DataFrame({"x": [1.0, float("nan"), 3.0]})
+    model = DummyClassifier().fit(X.fillna(0), [0, 1, 1])
+    packaged = PackagedModel(model, {"inputs": [{"name": "x", "dtype": "float64"}]})
+    assert packaged.predict_frame(X)["prediction"].tolist() == [1, 1, 1]
 
 
 def test_the_output_may_not_replace_the_input(tracked_run, project, capsys):

@@ -139,7 +139,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Print the runs of an experiment ranked by a metric."""
-    from <%- packageName %>.compare import format_table, rank_runs
+    from <%- packageName %>.compare import format_table, rank_runs, unfinished_runs
 
     config = load_config(args.config)
     evaluator = EVALUATORS.build(config.evaluator.name, config.evaluator.params)
@@ -148,8 +148,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     experiment = args.experiment or config.experiment
     runs = _tracker(config).search_runs(experiment)
     ranked = rank_runs(runs, metric, base_name in evaluator.lower_is_better)
+    unfinished = unfinished_runs(runs, metric)
+    if unfinished:
+        statuses = ", ".join(sorted({run.status for run in unfinished}))
+        print(
+            f"note: {len(unfinished)} run(s) that logged {metric} did not finish ({statuses})"
+            " and are not ranked",
+            file=sys.stderr,
+        )
     if not ranked:
-        print(f"no runs of experiment {experiment!r} logged {metric}")
+        print(f"no finished runs of experiment {experiment!r} logged {metric}")
         return 0
     print(format_table(ranked[: args.limit], metric))
     return 0

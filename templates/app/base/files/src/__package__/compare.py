@@ -8,10 +8,19 @@ COLUMNS = ("rank", "run_id", "started", "status", "model", "data", "metric", "ci
 
 
 def rank_runs(runs: list[RunRecord], metric: str, lower_is_better: bool) -> list[RunRecord]:
-    """Return the runs that logged ``metric``, best first (ties: newest first)."""
-    scored = [run for run in runs if metric in run.metrics]
+    """Return the ``FINISHED`` runs that logged ``metric``, best first (ties: newest first).
+
+    Runs still ``RUNNING`` (in progress, or killed before they could end) and ``FAILED``
+    runs are left out: their metrics may be partial (see ``unfinished_runs``).
+    """
+    scored = [run for run in runs if run.status == "FINISHED" and metric in run.metrics]
     sign = 1 if lower_is_better else -1
     return sorted(scored, key=lambda run: (sign * run.metrics[metric], -run.start_time))
+
+
+def unfinished_runs(runs: list[RunRecord], metric: str) -> list[RunRecord]:
+    """Return the runs that logged ``metric`` but did not finish, which ``rank_runs`` omits."""
+    return [run for run in runs if run.status != "FINISHED" and metric in run.metrics]
 
 
 def format_table(runs: list[RunRecord], metric: str) -> str:

@@ -16,6 +16,8 @@ import yaml
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.paths import project_root
 
+MAX_SEED = 2**32 - 1  # numpy and scikit-learn accept seeds in [0, 2**32 - 1]
+
 
 @dataclass(frozen=True)
 class BlockConfig:
@@ -148,6 +150,8 @@ def parse_config(raw: Any, source: str = "config") -> ExperimentConfig:
     )
     if not config.experiment:
         raise ConfigError(f"{source}: experiment must not be empty")
+    if not 0 <= config.seed <= MAX_SEED:
+        raise ConfigError(f"{source}: seed must be an int from 0 to {MAX_SEED}, got {config.seed}")
     if config.evaluator.bootstrap.n_resamples < 0:
         raise ConfigError(f"{source}: bootstrap.n_resamples must be 0 or more")
     return config
@@ -176,6 +180,10 @@ def _read_with_bases(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8"
+        ) from None
     raw = _mapping(parse_yaml(text, str(path)) or {}, str(path), "the file")
     base_name = raw.pop("extends", None)
     if base_name is None:

@@ -1,7 +1,9 @@
 """The runner: config -> dataset -> split -> fit -> evaluate -> track."""
 
+import re
 import time
-from collections.abc import Mapping
+import traceback
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +34,11 @@ def run_experiment(
     The fitted model is stored with ``run.log_model`` (artifact folder ``model/``), and a
     model that records ``device_`` (e.g. ``cpu``, ``cuda``) tags the run with ``device``.
 
-    Blocks are built (and config errors raised) before the run starts, so a bad config
-    never leaves a run behind. ``tracker`` overrides the configured one.
+    Blocks are built and model parameters validated (``check_model_params``) before the
+    run starts, so a bad config never leaves a run behind. A ``ValueError`` that only ``fit``
+    raises (a parameter combination the model rejects) becomes a one-line ``ConfigError``;
+    that run ends ``FAILED`` with the message in its ``error`` tag and the traceback in its
+    ``error.txt`` artifact. ``tracker`` overrides the configured one.
     """
     started = time.perf_counter()
     dataset = DATASETS.build(config.dataset.name, config.dataset.params)
@@ -41,6 +46,7 @@ def run_experiment(
     evaluator = EVALUATORS.build(config.evaluator.name, config.evaluator.params)
     tracker = tracker or TRACKERS.build(config.tracker.name, config.tracker.params)
     seed_model(model, config.seed)
+    check_model_params(model, config.model.params)
 
     split = dataset.split(config.split.test_size, config.seed)
     missing = [c for c in config.evaluator.slice_by if c not in split.X_test.columns]
@@ -52,7 +58,15 @@ def run_experiment(
         log_data_inputs(run, dataset, split)
 
         fit_started = time.perf_counter()
-        model.fit(split.X_train, split.y_train)
+        try:
+            model.fit(split.X_train, split.y_train)
+        except ValueError as exc:
+            message = f"model {config.model.name!r} cannot fit: {_one_line(exc)}"
+            if config.model.params:
+                message += f" (model.params: {dict(config.model.params)})"
+            run.set_tags({"error": message})
+            run.log_artifact("error.txt", traceback.format_exc())
+            raise ConfigError(message) from exc
         fit_seconds = time.perf_counter() - fit_started
         device = model_device(model)
         if device is not None:
@@ -80,6 +94,51 @@ def run_experiment(
         timings = {"time/fit_seconds": fit_seconds, "time/run_seconds": run_seconds}
         run.log_metrics(timings)
     return RunResult(run.run_id, {**metrics, **timings})
+
+
+def check_model_params(model: Any, params: Mapping[str, Any]) -> None:
+    """Run scikit-learn's parameter validation on ``model`` and every estimator inside it.
+
+    Nothing is fitted. A rejected value raises ``ConfigError`` naming the config key, e.g.
+    ``model.params.C: The 'C' parameter of LogisticRegression must be ...``. Objects without
+    ``_validate_params`` (non-scikit-learn models) are left to ``fit``.
+    """
+    for estimator in _estimators(model):
+        validate = getattr(estimator, "_validate_params", None)
+        if not callable(validate):
+            continue
+        try:
+            validate()
+        except ValueError as exc:  # scikit-learn's InvalidParameterError
+            raise ConfigError(f"{_param_key(str(exc), params)}: {_one_line(exc)}") from None
+
+
+def _estimators(model: Any) -> Iterator[Any]:
+    """Yield ``model`` and the estimators among its deep parameters (pipeline steps...)."""
+    yield model
+    get_params = getattr(model, "get_params", None)
+    if not callable(get_params):
+        return
+    seen = {id(model)}
+    for value in get_params(deep=True).values():
+        if callable(getattr(value, "get_params", None)) and id(value) not in seen:
+            seen.add(id(value))
+            yield value
+
+
+def _param_key(message: str, params: Mapping[str, Any]) -> str:
+    """Return ``model.params.<key>`` for the parameter a validation message names."""
+    named = re.match(r"The '([^']+)' parameter", message)
+    if named is not None:
+        name = named.group(1)
+        for key in params:
+            if key == name or str(key).endswith(f"__{name}"):
+                return f"model.params.{key}"
+    return "model.params"
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def model_device(model: Any) -> str | None:

@@ -44,12 +44,24 @@ class PackagedModel:
         """Check ``frame`` against the manifest and return ``prediction`` (+ ``score_<label>``).
 
         Columns that are not training inputs are ignored. Raises ``SchemaError`` (one line)
-        when a training column is missing or its type differs from training.
+        when a training column is missing or its type differs from training, or when the model
+        rejects missing values that ``X`` has (models that accept NaN get them unchanged).
         """
         X = check_schema(self.manifest, frame)
-        result = pd.DataFrame({"prediction": np.asarray(self.model.predict(X))}, index=X.index)
-        if hasattr(self.model, "predict_proba"):
-            probabilities = np.asarray(self.model.predict_proba(X))
+        try:
+            predictions = np.asarray(self.model.predict(X))
+            probabilities = (
+                np.asarray(self.model.predict_proba(X))
+                if hasattr(self.model, "predict_proba")
+                else None
+            )
+        except ValueError:
+            missing = missing_values(X)
+            if missing:
+                raise SchemaError(missing) from None
+            raise
+        result = pd.DataFrame({"prediction": predictions}, index=X.index)
+        if probabilities is not None:
             labels = getattr(self.model, "classes_", range(probabilities.shape[1]))
             for j, label in enumerate(labels):
                 result[f"score_{label}"] = probabilities[:, j]
@@ -151,14 +163,39 @@ def check_schema(manifest: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
     return X
 
 
+def missing_values(X: pd.DataFrame) -> str | None:
+    """Return a one-line report of the first column of ``X`` with missing values, else ``None``.
+
+    Rows are counted from 1, the first row after a CSV header.
+    """
+    for name in X.columns:
+        rows = np.flatnonzero(X[name].isna().to_numpy())
+        if len(rows):
+            shown = ", ".join(str(row + 1) for row in rows[:5])
+            more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+            return (
+                f"column {str(name)!r} has {len(rows)} missing value(s) (rows {shown}{more}):"
+                " fill or drop them"
+            )
+    return None
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a ``.csv`` or ``.parquet`` file."""
+    """Read a ``.csv`` or ``.parquet`` file; a 0-byte CSV is an empty table.
+
+    A missing or unreadable file raises a one-line ``ConfigError``.
+    """
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"input file not found: {path}")
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    return pd.read_csv(path)
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        return pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+    except (pd.errors.ParserError, OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read {path}: {' '.join(str(exc).split())}") from None
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> None:

@@ -42,13 +42,17 @@ def predict_file(
 
     The output is ``predict_table``'s: the input's id columns, ``prediction`` and the class
     scores (as in the run's ``predictions.csv``), one row per input row. A missing or mistyped
-    training column raises ``SchemaError``, and an output path that is the input raises
-    ``ConfigError``, before anything is written.
+    training column, an input without rows, or missing values the model rejects raise
+    ``SchemaError``, and an output path that is the input raises ``ConfigError``, before
+    anything is written.
     """
     if Path(output_path).resolve() == Path(input_path).resolve():
         raise ConfigError(
             f"--output {output_path} is the input file: write the predictions elsewhere"
         )
-    result = predict_table(tracker.load_model(run_id), read_table(input_path))
+    frame = read_table(input_path)
+    if len(frame) == 0:
+        raise SchemaError(f"{input_path} has no rows to predict")
+    result = predict_table(tracker.load_model(run_id), frame)
     write_table(result, output_path)
     return result

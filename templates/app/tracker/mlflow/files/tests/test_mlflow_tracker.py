@@ -1,7 +1,10 @@
 """The MLflow tracker against a real SQLite store, read back through MlflowClient."""
 
 import hashlib
+import os
+import socket
 import sys
+import time
 
 import pytest
 from mlflow import MlflowClient
@@ -9,7 +12,7 @@ from mlflow import MlflowClient
 from <%- packageName %>.cli import main
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
-from <%- packageName %>.trackers.mlflow_tracker import MlflowTracker
+from <%- packageName %>.trackers.mlflow_tracker import MlflowTracker, mask_password
 
 from conftest import commit_project, example_data_file, fast_config
 
@@ -75,13 +78,43 @@ def test_default_env_and_explicit_uris(project, monkeypatch):
     assert MlflowTracker("sqlite:///x.db").tracking_uri == "sqlite:///x.db"
 
 
-def test_unreachable_server_fails_at_start(monkeypatch):
-    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
-    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "2")
-    tracker = MlflowTracker(tracking_uri="http://127.0.0.1:9")
-    expected = r"cannot start an MLflow run at http://127\.0\.0\.1:9"
+def closed_port() -> int:
+    """Return a loopback port nothing listens on (bound, then closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_unreachable_server_fails_at_start():
+    port = closed_port()
+    tracker = MlflowTracker(tracking_uri=f"http://127.0.0.1:{port}")
+    expected = rf"cannot reach the MLflow server at http://127\.0\.0\.1:{port}: "
     with pytest.raises(TrackerError, match=expected), tracker.start_run("never"):
         pytest.fail("the body must not run")
+    assert "MLFLOW_HTTP_REQUEST_MAX_RETRIES" not in os.environ  # the probe's settings are undone
+
+
+def test_unreachable_server_fails_fast_without_the_password(capsys, monkeypatch):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://user:s3cr%40t@127.0.0.1:{closed_port()}")
+    overrides = ["--set", "tracker.name=mlflow", "--set", "tracker.params={}"]
+    started = time.monotonic()
+    code = main(["run", *overrides, "--set", "evaluator.bootstrap.n_resamples=10"])
+    seconds = time.monotonic() - started
+    out, err = capsys.readouterr()
+    print(f"unreachable MLflow server reported in {seconds:.1f} s")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("error: cannot reach the MLflow server at http://user:***@127.0.0.1:")
+    assert "s3cr" not in err
+    assert seconds < 60  # MLflow's own retries take minutes; the probe takes about a second
+
+
+def test_passwords_are_masked_in_messages():
+    uri = "https://me:p%40ss@mlflow.example.com"
+    text = f"no run at {uri} (API request to https://me:p@ss@mlflow.example.com/api failed)"
+    masked = mask_password(text, uri)
+    assert "p%40ss" not in masked and "p@ss" not in masked and masked.count(":***@") == 2
+    assert MlflowTracker(uri).ui_hint() == "open https://me:***@mlflow.example.com in a browser"
+    assert mask_password("sqlite:///mlflow.db", "sqlite:///mlflow.db") == "sqlite:///mlflow.db"
 
 
 def test_log_model_saves_locally_and_uploads_artifacts(monkeypatch, store_uri, tmp_path):

@@ -6,6 +6,11 @@ The tracking URI is, in order: the ``tracking_uri`` parameter, ``MLFLOW_TRACKING
 artifacts in ``mlartifacts/`` beside the database file; a server decides for itself.
 ``mlflow`` is imported only when a run is opened or read.
 
+An ``http(s)://`` server is probed once per tracker with one short request (no retries, a
+``PROBE_TIMEOUT`` seconds timeout) before its first use, so an unreachable server fails in
+seconds instead of after MLflow's minutes of retries. Error messages and the UI hint show
+the URI with its password replaced by ``***``.
+
 Services that speak the MLflow API (Databricks, Azure ML) subclass ``MlflowTracker`` and
 override its extension points: ``_connect`` (check credentials, return the tracking URI),
 ``_store_experiment``/``_display_experiment`` (map experiment names to the store's names),
@@ -20,8 +25,10 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
 
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.paths import project_root
@@ -30,6 +37,12 @@ from <%- packageName %>.trackers.base import Run, RunRecord, Tracker
 
 _PROGRESS_BAR = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
 _BATCH = 100  # MLflow accepts at most 100 params (1000 metrics) per log_batch call
+PROBE_TIMEOUT = 5  # seconds the first request to an HTTP tracking server may take
+_PROBE_ENV = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": str(PROBE_TIMEOUT),
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "0",
+}
 
 
 class MlflowRun(Run):
@@ -154,6 +167,7 @@ class MlflowTracker(Tracker):
     requires: ClassVar[tuple[str, ...]] = ("mlflow",)
     run_class: ClassVar[type[MlflowRun]] = MlflowRun
     label: ClassVar[str] = "mlflow"
+    _reachable = False  # set once an HTTP server answered the probe (subclasses inherit it)
 
     def __init__(self, tracking_uri: str | None = None) -> None:
         self.tracking_uri = (
@@ -201,7 +215,22 @@ class MlflowTracker(Tracker):
             ) from None
         uri = self._connect()
         logging.getLogger("alembic").setLevel(logging.WARNING)
-        return MlflowClient(tracking_uri=uri)
+        client = MlflowClient(tracking_uri=uri)
+        if not self._reachable and uri.startswith(("http://", "https://")):
+            self._probe(client)
+        self._reachable = True
+        return client
+
+    def _probe(self, client: Any) -> None:
+        """Make one quick request to the server; raise ``TrackerError`` if it does not answer."""
+        try:
+            with _environment(_PROBE_ENV):
+                client.search_experiments(max_results=1)
+        except Exception as exc:
+            reason = _unreachable(str(exc))
+            verb = "use" if reason is None else "reach"
+            message = f"cannot {verb} the MLflow server at {self.tracking_uri}: {reason or exc}"
+            raise TrackerError(self._mask(" ".join(message.split()))) from None
 
     def _open_run(self, experiment: str, run_name: str | None, tags: dict[str, Any]) -> Run:
         client = self._client()
@@ -220,7 +249,7 @@ class MlflowTracker(Tracker):
             raise
         except Exception as exc:
             message = f"cannot start an MLflow run at {self._where()}: {exc}"
-            raise TrackerError(message) from None
+            raise TrackerError(self._mask(message)) from None
         return self.run_class(client, run.info.run_id)
 
     def _close_run(self, run: Run, status: str) -> None:
@@ -234,7 +263,8 @@ class MlflowTracker(Tracker):
             run = client.get_run(run_id)
             stored = client.get_experiment(run.info.experiment_id).name
         except Exception as exc:
-            raise TrackerError(f"no MLflow run {run_id} at {self._where()}: {exc}") from None
+            message = f"no MLflow run {run_id} at {self._where()}: {exc}"
+            raise TrackerError(self._mask(message)) from None
         return _to_record(run, self._display_experiment(stored))
 
     def read_artifact(self, run_id: str, name: str) -> bytes:
@@ -244,7 +274,8 @@ class MlflowTracker(Tracker):
             try:
                 path = client.download_artifacts(run_id, name, dst_path=scratch)
             except Exception as exc:
-                raise TrackerError(f"run {run_id} has no artifact {name!r}: {exc}") from None
+                message = f"run {run_id} has no artifact {name!r}: {exc}"
+                raise TrackerError(self._mask(message)) from None
             return Path(path).read_bytes()
 
     def search_runs(self, experiment: str) -> list[RunRecord]:
@@ -256,7 +287,8 @@ class MlflowTracker(Tracker):
                 return []
             runs = list(_all_runs(client, found.experiment_id))
         except Exception as exc:
-            raise TrackerError(f"cannot search runs at {self._where()}: {exc}") from None
+            message = f"cannot search runs at {self._where()}: {exc}"
+            raise TrackerError(self._mask(message)) from None
         return [_to_record(run, experiment) for run in runs]
 
     def load_model(self, run_id: str, name: str = "model") -> Any:
@@ -274,7 +306,8 @@ class MlflowTracker(Tracker):
             try:
                 path = Path(client.download_artifacts(run_id, name, dst_path=scratch))
             except Exception as exc:
-                raise TrackerError(f"run {run_id} has no model {name!r}: {exc}") from None
+                message = f"run {run_id} has no model {name!r}: {exc}"
+                raise TrackerError(self._mask(message)) from None
             finally:
                 if quiet is None:
                     os.environ.pop(_PROGRESS_BAR, None)
@@ -294,11 +327,53 @@ class MlflowTracker(Tracker):
     def ui_hint(self) -> str:
         """Return the command (or address) that opens the MLflow UI for this store."""
         if self.tracking_uri.startswith(("http://", "https://")):
-            return f"open {self.tracking_uri} in a browser"
-        return f"mlflow ui --backend-store-uri {shlex.quote(self.tracking_uri)}"
+            return self._mask(f"open {self.tracking_uri} in a browser")
+        return self._mask(f"mlflow ui --backend-store-uri {shlex.quote(self.tracking_uri)}")
 
     def _where(self) -> str:
-        return self.tracking_uri
+        return self._mask(self.tracking_uri)
+
+    def _mask(self, text: str) -> str:
+        """Return ``text`` with the tracking URI's password (plain or %-decoded) as ``***``."""
+        return mask_password(text, self.tracking_uri)
+
+
+def mask_password(text: str, uri: str) -> str:
+    """Return ``text`` with ``uri``'s password, wherever ``user:password@`` appears, as ``***``."""
+    try:
+        password = urlsplit(uri).password
+    except ValueError:  # not a URL (e.g. a bad port): nothing to mask
+        return text
+    if not password:
+        return text
+    for secret in {password, unquote(password)}:
+        text = text.replace(f":{secret}@", ":***@")
+    return text
+
+
+def _unreachable(message: str) -> str | None:
+    """Return why a request reached no server (``Connection refused``...), else ``None``."""
+    found = re.findall(r"\[Errno -?\d+\] ([^\"')]+)", message)
+    if found:
+        return found[-1].strip()
+    if "timed out" in message.lower() or "timeout" in message.lower():
+        return f"no answer within {PROBE_TIMEOUT} s"
+    return None
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of a block, then restore them."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, old in saved.items():
+            if old is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = old
 
 
 def _sqlite_artifact_root(uri: str) -> Path | None:
