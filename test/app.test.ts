@@ -63,8 +63,8 @@ describe('app generator: every option value', () => {
   });
 
   it.each([...PYTHON_VERSIONS])('--python %s reaches the environment files', async (python) => {
-    const result = await runApp('py', { python, envTool: 'conda' });
-    const environment = parseYaml(readFileSync(path.join(result.cwd, 'py', 'environment.yml'), 'utf8'));
+    const result = await runApp('pyver', { python, envTool: 'conda' });
+    const environment = parseYaml(readFileSync(path.join(result.cwd, 'pyver', 'environment.yml'), 'utf8'));
     expect(environment.dependencies).toContain(`python=${python}`);
   });
 });
