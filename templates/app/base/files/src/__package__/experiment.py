@@ -100,12 +100,13 @@ def check_model_params(model: Any, params: Mapping[str, Any]) -> None:
     """Run scikit-learn's parameter validation on ``model`` and every estimator inside it.
 
     Nothing is fitted. A rejected value raises ``ConfigError`` naming the config key, e.g.
-    ``model.params.C: The 'C' parameter of LogisticRegression must be ...``. Objects without
-    ``_validate_params`` (non-scikit-learn models) are left to ``fit``.
+    ``model.params.C: The 'C' parameter of LogisticRegression must be ...``. Estimators that
+    declare no ``_parameter_constraints`` (a user's own ``BaseEstimator`` subclass, models that
+    are not scikit-learn's) are left to ``fit``.
     """
     for estimator in _estimators(model):
         validate = getattr(estimator, "_validate_params", None)
-        if not callable(validate):
+        if not callable(validate) or not hasattr(estimator, "_parameter_constraints"):
             continue
         try:
             validate()
