@@ -39,6 +39,8 @@ export default class AppGenerator extends Generator {
   private fresh = false;
   /** Every path this generation writes, relative to the project: what the pristine branch may hold. */
   private generatedPaths: string[] = [];
+  /** The supported Pythons this machine has, looked up once: for `--help` and the default. */
+  private readonly pythons = availablePythons();
   /** Releases the project's lock (src/lib/lock.ts); taken once the target folder is known. */
   private release: (() => Promise<void>) | undefined;
 
@@ -51,7 +53,7 @@ export default class AppGenerator extends Generator {
       customInstallTask: true,
       customCommitTask: () => commitGeneration(this.env, this.fresh, this.target, this.env.cwd),
     });
-    registerOptions(this, { pythons: availablePythons() });
+    registerOptions(this, { pythons: this.pythons });
     this.desc(commandsHelp('yo'));
   }
 
@@ -97,7 +99,7 @@ export default class AppGenerator extends Generator {
       interactive: canAsk(this.env.adapter),
       gitIdentity: () => {
         const { name, email } = gitIdentity();
-        return { gitUserName: name, gitUserEmail: email, pythons: availablePythons() };
+        return { gitUserName: name, gitUserEmail: email, pythons: this.pythons };
       },
     });
     checkRerun(this.stored, answers, flags);

@@ -8,6 +8,7 @@ import {
   ANSWER_OPTIONS,
   FLAG_OPTIONS,
   defaultFor,
+  optionName,
   validateAnswer,
   type AnswerOption,
   type Answers,
@@ -58,10 +59,6 @@ export function optionHelp(option: AnswerOption, sources: DefaultSources = {}): 
   return `${option.description} Default: ${sentence(option.defaultHelp.replace(/`/g, ''))}`;
 }
 
-/** How an error names the option: `--tracker`, or `<project-name>` for the positional argument. */
-export function optionName(option: AnswerOption): string {
-  return option.kind === 'text' && option.positional ? `<${option.flag}>` : `--${option.flag}`;
-}
 
 export function registerOptions(generator: Generator, sources: DefaultSources = {}): void {
   for (const option of ANSWER_OPTIONS) {

@@ -274,10 +274,15 @@ export function choiceValues(key: AnswerKey): string[] {
   return option.kind === 'choice' ? option.choices.map((choice) => choice.value) : [];
 }
 
+/** How a message names the option: `--tracker`, or `<project-name>` for the positional argument. */
+export function optionName(option: AnswerOption): string {
+  return option.kind === 'text' && option.positional ? `<${option.flag}>` : `--${option.flag}`;
+}
+
 /** Validate one answer against its declaration; returns a one-line message or undefined. */
 export function validateAnswer(key: AnswerKey, value: unknown, answers: Partial<Answers>): string | undefined {
   const option = optionFor(key);
-  const name = option.kind === 'text' && option.positional ? `<${option.flag}>` : `--${option.flag}`;
+  const name = optionName(option);
   if (typeof value !== 'string') {
     return `${name} needs a text value`;
   }

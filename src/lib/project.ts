@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
+import { LOCK_NAME } from './lock.js';
 
 export const GENERATOR_KEY = 'generator-mlexp';
 export const YO_RC = '.yo-rc.json';
@@ -52,6 +53,6 @@ export function findProjectRoot(start: string): string | undefined {
 export function isEmptyOrMissing(folder: string): boolean {
   if (!existsSync(folder)) return true;
   if (!statSync(folder).isDirectory()) return false;
-  // the lock a run holds while it works (src/lib/lock.ts) is not content
-  return readdirSync(folder).every((entry) => entry === '.mlexp.lock');
+  // the lock a run holds while it works is not content
+  return readdirSync(folder).every((entry) => entry === LOCK_NAME);
 }
