@@ -20,6 +20,7 @@ import { validateAnswer, type Answers } from '../lib/options.js';
 import { isEmptyOrMissing, readStoredConfig } from '../lib/project.js';
 import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
 import { availablePythons } from '../lib/python.js';
+import { readJournal, stoppedRunLine } from '../lib/journal.js';
 import { lockProject } from '../lib/lock.js';
 import { GENERATOR_VERSION } from '../lib/version.js';
 import { presetLayer, recordPreset, resolvePresetStack, storedPreset, storedPresetSpec, type PresetStack } from '../lib/preset.js';
@@ -77,6 +78,8 @@ export default class AppGenerator extends Generator {
     this.release = await lockProject(this.target, (line) => this.log(line));
     this.stored = checkTarget(this.target);
     this.fresh = this.stored === undefined;
+    const journal = readJournal(this.target);
+    if (journal) this.log(stoppedRunLine(journal, this.target));
   }
 
   async prompting(): Promise<void> {
@@ -122,8 +125,8 @@ export default class AppGenerator extends Generator {
     this.destinationRoot(this.target);
     const pristineBranch = typeof this.stored?.pristineBranch === 'string' ? this.stored.pristineBranch : PRISTINE_BRANCH;
     const { presetDependencies: _fromPreset, ...answers } = this.answers;
-    const top = this.presets?.presets.at(-1);
-    const preset = top ? { preset: recordPreset(top) } : {};
+    const recorded = this.presets && recordPreset(this.presets);
+    const preset = recorded ? { preset: recorded } : {};
     this.config.set({ ...answers, ...preset, version: GENERATOR_VERSION, pristineBranch });
   }
 
@@ -222,11 +225,14 @@ export default class AppGenerator extends Generator {
   }
 }
 
-/** Refuse a target that exists and is not an empty folder or an mlexp project; return its answers. */
+/**
+ * Refuse a target that exists and is not an empty folder, an mlexp project or a generation that was
+ * stopped before it wrote its answers (it left a journal); return its answers.
+ */
 function checkTarget(target: string): Record<string, unknown> | undefined {
   const stored = readStoredConfig(target);
   if (stored !== undefined) return stored;
-  if (!isEmptyOrMissing(target)) {
+  if (!isEmptyOrMissing(target) && readJournal(target) === undefined) {
     throw new UserError(
       `${target} exists and is not empty, and is not an mlexp project: pick another project name or empty the folder`,
     );

@@ -11,6 +11,7 @@ import { STRUCTURE_FACTS } from './context.js';
 import { addDependencies } from './dependency-files.js';
 import { UserError } from './errors.js';
 import { commitInside } from './fresh-commit.js';
+import { readJournal, stoppedRunLine } from './journal.js';
 import { lockProject } from './lock.js';
 import { ENV_TOOL_STRATEGIES } from './env-tools.js';
 import { yamlScalar } from './yaml-scalar.js';
@@ -88,7 +89,16 @@ export abstract class BlockGenerator extends Generator {
     this.blockName = normalizeBlockName(raw);
 
     const recorded = (stored.blocks as Record<string, Record<string, BlockRecord>> | undefined)?.[spec.folder]?.[this.blockName];
-    if (!recorded) {
+    const journal = readJournal(root);
+    if (journal) this.log(stoppedRunLine(journal, root));
+    // a block a stopped run was writing is that run's own (its clash check passed): running it
+    // again finishes it, and a file the user changed since is still a conflict at commit
+    const stoppedHere = [
+      path.join('src', this.answers.packageName, spec.folder, `${this.blockName}.py`),
+      path.join('configs', `${this.blockName}.yaml`),
+      path.join('tests', `test_${this.kind}_${this.blockName}.py`),
+    ].some((file) => journal?.files[file] !== undefined);
+    if (!recorded && !stoppedHere) {
       const clash = findClash(path.join(root, 'src', this.answers.packageName), this.kind, this.blockName);
       if (clash) throw new UserError(`cannot add ${this.kind} '${this.blockName}': ${clash}; pick another name`);
     }

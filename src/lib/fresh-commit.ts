@@ -8,11 +8,12 @@
  * pending deletion, a file outside the folder or already on disk, a `.yo-resolve` file above the
  * folder or among the files, a dry run), Yeoman's own commit runs instead.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { clearFileState, isFilePending, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 import { commitSharedFsTask } from 'yeoman-environment';
 import { UserError } from './errors.js';
+import { clearJournal, isStoppedWrite, readJournal, writeJournal, type Journal } from './journal.js';
 import { checkWritesInside } from './safe-writes.js';
 
 type CommitEnvironment = Parameters<typeof commitSharedFsTask>[0];
@@ -51,13 +52,20 @@ function freshFiles(environment: CommitEnvironment, root: string): PendingFile[]
   return direct && !yoResolveApplies(root) ? pending : undefined;
 }
 
-/** As mem-fs-editor's commit does for one file: create the folder, write, keep the file's mode. */
-function writeFile(file: PendingFile): void {
+/**
+ * As mem-fs-editor's commit does for one file: create the folder, write, keep the file's mode.
+ * `atomic` writes a temporary file beside it and renames it over: a run killed at that moment
+ * leaves the old file or the new one, never half of one (for `.yo-rc.json`, which the next run
+ * reads before anything else).
+ */
+function writeFile(file: PendingFile, atomic = false): void {
   if (!file.contents) throw new Error(`${file.path} cannot be written: it has no contents`);
   mkdirSync(path.dirname(file.path), { recursive: true });
   const mode = file.stat?.mode;
-  writeFileSync(file.path, file.contents, mode === undefined || mode === null ? {} : { mode });
-  if (typeof mode === 'number' && (statSync(file.path).mode & 0o777) !== (mode & 0o777)) chmodSync(file.path, mode);
+  const target = atomic ? `${file.path}.mlexp-tmp` : file.path;
+  writeFileSync(target, file.contents, mode === undefined || mode === null ? {} : { mode });
+  if (typeof mode === 'number' && (statSync(target).mode & 0o777) !== (mode & 0o777)) chmodSync(target, mode);
+  if (atomic) renameSync(target, file.path);
   setCommittedFile(file);
   clearFileState(file);
 }
@@ -70,20 +78,29 @@ export function canAsk(adapter: object): boolean {
   return !TERMINAL_ADAPTERS.has(adapter.constructor.name) || process.stdin.isTTY === true;
 }
 
-/** Pending files that would overwrite a different file on disk: the conflicts the conflicter would raise. */
-function conflicts(pending: readonly PendingFile[], root: string): string[] {
-  return pending
+/**
+ * Pending files that would overwrite a different file on disk: the conflicts the conflicter would
+ * raise. A file a stopped run was writing (see journal.ts) is that run's own: it is marked `force`
+ * and is no conflict.
+ */
+function conflicts(pending: readonly PendingFile[], root: string, journal: Journal | undefined): string[] {
+  const differs = (file: PendingFile): boolean => {
+    try {
+      return statSync(file.path).isFile() && !readFileSync(file.path).equals(file.contents as Buffer);
+    } catch {
+      return true;
+    }
+  };
+  const clashes: string[] = [];
+  for (const file of pending) {
+    const relative = path.relative(root, file.path);
     // a lossless merge (a sub-generator's dependency addition) is marked `force`: not a conflict
-    .filter((file) => (file as { conflicter?: string }).conflicter !== 'force')
-    .filter((file) => file.contents && path.basename(file.path) !== '.yo-rc.json' && existsSync(file.path))
-    .filter((file) => {
-      try {
-        return statSync(file.path).isFile() && !readFileSync(file.path).equals(file.contents as Buffer);
-      } catch {
-        return true;
-      }
-    })
-    .map((file) => path.relative(root, file.path));
+    if ((file as { conflicter?: string }).conflicter === 'force') continue;
+    if (!file.contents || path.basename(file.path) === '.yo-rc.json' || !existsSync(file.path) || !differs(file)) continue;
+    if (isStoppedWrite(journal, root, relative, file.contents as Buffer)) (file as { conflicter?: string }).conflicter = 'force';
+    else clashes.push(relative);
+  }
+  return clashes;
 }
 
 /**
@@ -92,7 +109,9 @@ function conflicts(pending: readonly PendingFile[], root: string): string[] {
  * - Files that differ from what the generator writes are found first. With `--bail`, or with no
  *   terminal to ask, that is one line naming them and nothing is written; `--force` overwrites.
  * - `.yo-rc.json` is written last, once every other file is, so a run stopped at a conflict
- *   leaves the stored answers as they were.
+ *   leaves the stored answers as they were. Before the first write, the files about to be written
+ *   are journaled (journal.ts), and the journal goes after the last: a run stopped in between is
+ *   finished by running it again.
  * - A generation into `root`, a folder that was missing or empty when it started (`fresh`), is
  *   written directly when nothing can conflict; anything else goes through Yeoman's conflicter.
  *
@@ -104,8 +123,9 @@ export async function commitGeneration(env: object, fresh: boolean, root: string
   checkPendingWrites(environment, root);
   const options = environment.conflicterOptions ?? {};
   const pending = environment.sharedFs.all().filter((file) => isFilePending(file));
+  const journal = readJournal(root);
   if (!options.force && !options.dryRun && !yoResolveApplies(root)) {
-    const clashes = conflicts(pending, root);
+    const clashes = conflicts(pending, root, journal);
     if (clashes.length > 0 && (options.bail || !canAsk(environment.adapter))) {
       const why = options.bail ? '--bail stops before writing anything' : 'there is no terminal to ask about each';
       throw new UserError(
@@ -113,24 +133,35 @@ export async function commitGeneration(env: object, fresh: boolean, root: string
       );
     }
   }
+  if (options.dryRun) {
+    await commitSharedFsTask(environment);
+    return;
+  }
+  writeJournal(root, pending.flatMap((file) => (file.contents ? [{ path: file.path, contents: file.contents as Buffer }] : [])));
+  const answersPath = path.join(root, '.yo-rc.json');
+  const answers = pending.find((file) => file.path === answersPath);
   const files = fresh ? freshFiles(environment, root) : undefined;
+  const log = environment.adapter.log as unknown as { create?: (file: string) => void; force?: (file: string) => void };
   if (files) {
-    const log = environment.adapter.log as unknown as { create?: (file: string) => void };
-    for (const file of files) {
+    for (const file of files.filter((each) => each !== answers)) {
       writeFile(file);
       log.create?.(path.relative(cwd, file.path));
     }
-    return;
+    if (answers) {
+      writeFile(answers, true);
+      log.create?.(path.relative(cwd, answers.path));
+    }
+  } else {
+    // .yo-rc.json last: held back from Yeoman's commit, written once the rest is
+    if (answers) clearFileState(answers);
+    await commitSharedFsTask(environment);
+    if (answers) {
+      writeFile(answers, true);
+      // as Yeoman's commit reports the stored answers, which it always overwrites
+      log.force?.(path.relative(cwd, answers.path));
+    }
   }
-  // .yo-rc.json last: held back from Yeoman's commit, written once the rest is
-  const answers = options.dryRun ? undefined : pending.find((file) => file.path === path.join(root, '.yo-rc.json'));
-  if (answers) clearFileState(answers);
-  await commitSharedFsTask(environment);
-  if (answers) {
-    writeFile(answers);
-    // as Yeoman's commit reports the stored answers, which it always overwrites
-    (environment.adapter.log as unknown as { force?: (file: string) => void }).force?.(path.relative(cwd, answers.path));
-  }
+  clearJournal(root);
 }
 
 /** The sub-generators' `customCommitTask`: the same plan, for a project that exists. */

@@ -23,7 +23,7 @@ export async function lockProject(folder: string, log: (line: string) => void): 
   } catch (error) {
     if ((error as { code?: string }).code !== 'ELOCKED') throw error;
   }
-  log(`Another mlexp run is working on ${folder}: waiting for it to finish.`);
+  log(`Another mlexp run is working on ${folder}: waiting for it to finish (the lock of a run that was killed is taken over within ${options.stale / 1000} s).`);
   try {
     return await lockfile.lock(folder, { ...options, retries: { retries: Math.ceil(WAIT_MS / 500), factor: 1, minTimeout: 500, maxTimeout: 500 } });
   } catch (error) {
