@@ -3,7 +3,7 @@
  * written through, and a preset cannot plant git hooks or replace the project's answers. Each case
  * ends with one `error:` line, a non-zero exit, and the files outside untouched.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +73,19 @@ describe('writes stay inside the project', () => {
     const result = await mlexp(['--yes', '--force', '--skip-install', '--skip-git'], root);
     expect(result.exitCode).toBe(1);
     expect(result.stderr.trim()).toMatch(/^error: .*README\.md is a symbolic link to nothing: remove it or point it inside the project/);
+  });
+
+  it('a symlink loop in the way is named as a loop, in one line', async () => {
+    const root = await project();
+    rmSync(path.join(root, 'README.md'));
+    symlinkSync(path.join(root, 'LOOP.md'), path.join(root, 'README.md'));
+    symlinkSync(path.join(root, 'README.md'), path.join(root, 'LOOP.md'));
+    const before = snapshot(path.join(root, 'src'));
+    const result = await mlexp(['--yes', '--force', '--skip-install', '--skip-git'], root);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^error: .*README\.md is a symbolic link that leads back to itself \(a loop\): remove it/);
+    expect(snapshot(path.join(root, 'src'))).toEqual(before);
+    expect(readlinkSync(path.join(root, 'README.md'))).toBe(path.join(root, 'LOOP.md'));
   });
 });
 

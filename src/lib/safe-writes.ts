@@ -17,7 +17,10 @@ function landing(file: string): string {
       // exists (or is a link, dangling or not): realpath follows it; a dangling link cannot be resolved
       try {
         return path.join(realpathSync(current), path.relative(current, file));
-      } catch {
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ELOOP') {
+          throw new UserError(`${file} is a symbolic link that leads back to itself (a loop): remove it or point it at a file, then run again`);
+        }
         throw new UserError(`${file} is a symbolic link to nothing: remove it or point it inside the project, then run again`);
       }
     } catch (error) {
