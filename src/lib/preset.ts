@@ -57,6 +57,8 @@ export interface RecordedPreset {
   version: string;
   source?: PresetSource;
   integrity?: string;
+  /** What it extends, nearest first, each pinned the same way: a range in `extends` never floats. */
+  chain?: RecordedPreset[];
 }
 
 /** A preset chain, base first, with what it sets merged in that order. */
@@ -262,12 +264,15 @@ export async function resolvePresetStack(spec: string, cwd: string, recorded?: R
   let expected = recorded;
   while (next !== undefined) {
     const preset = await resolvePreset(next, cwd, expected);
-    expected = undefined;
+    // the base this one extends, as recorded, while the manifest still names that base
+    const base = recorded?.chain?.[presets.length];
+    const extended = extendsSpec(preset);
+    expected = base !== undefined && extended !== undefined && namesRecorded(extended, base) ? base : undefined;
     if (seen.has(preset.name)) throw new UserError(`preset ${preset.name} extends itself through ${[...seen].join(' → ')}`);
     if (presets.length >= 8) throw new UserError(`preset ${spec} extends more than 8 presets deep`);
     seen.add(preset.name);
     presets.unshift(preset);
-    next = extendsSpec(preset);
+    next = extended;
   }
   const stack: PresetStack = { presets, defaults: {}, locked: {}, dependencies: [] };
   for (const preset of presets) {
@@ -294,11 +299,28 @@ export function presetLayer(preset: ResolvedPreset, generator: string): Layer | 
   return { id: `preset:${preset.name}`, root, description: `${preset.name}@${preset.version}`, files };
 }
 
-/** The preset recorded in `.yo-rc.json`, so re-runs, sub-generators and upgrades use the same artifact. */
-export function storedPreset(stored: Record<string, unknown> | undefined): RecordedPreset | undefined {
-  const preset = stored?.preset as Partial<RecordedPreset> | undefined;
+/** Whether an `extends` spec names the recorded base: the same path, or the same package name. */
+function namesRecorded(spec: string, base: RecordedPreset): boolean {
+  if (base.source?.type === 'folder' || base.source?.type === 'tarball') return base.source.path === spec;
+  return spec === base.name || spec.startsWith(`${base.name}@`);
+}
+
+function readRecorded(value: unknown): RecordedPreset | undefined {
+  const preset = value as Partial<RecordedPreset> | undefined;
   if (typeof preset?.name !== 'string' || typeof preset.version !== 'string') return undefined;
-  return { name: preset.name, version: preset.version, source: preset.source, integrity: preset.integrity };
+  const chain = Array.isArray(preset.chain) ? preset.chain.map(readRecorded) : [];
+  return {
+    name: preset.name,
+    version: preset.version,
+    source: preset.source,
+    integrity: preset.integrity,
+    ...(chain.length > 0 && chain.every((base) => base !== undefined) ? { chain: chain as RecordedPreset[] } : {}),
+  };
+}
+
+/** The preset recorded in `.yo-rc.json`, so re-runs, sub-generators and upgrades use the same artifacts. */
+export function storedPreset(stored: Record<string, unknown> | undefined): RecordedPreset | undefined {
+  return readRecorded(stored?.preset);
 }
 
 /** The spec that fetches a recorded preset: its recorded source, or (recorded before sources were) name@version. */
@@ -309,7 +331,10 @@ export function storedPresetSpec(stored: Record<string, unknown> | undefined): s
   return source === undefined ? `${preset.name}@${preset.version}` : source.type === 'registry' ? source.spec : source.path;
 }
 
-/** What `.yo-rc.json` records of the top preset of a stack. */
-export function recordPreset(preset: ResolvedPreset): RecordedPreset {
-  return { name: preset.name, version: preset.version, source: preset.source, integrity: preset.integrity };
+/** What `.yo-rc.json` records of a stack: its top preset, and what that extends, nearest first. */
+export function recordPreset(stack: PresetStack): RecordedPreset | undefined {
+  const pin = (preset: ResolvedPreset): RecordedPreset => ({ name: preset.name, version: preset.version, source: preset.source, integrity: preset.integrity });
+  const [top, ...bases] = [...stack.presets].reverse();
+  if (top === undefined) return undefined;
+  return { ...pin(top), ...(bases.length > 0 ? { chain: bases.map(pin) } : {}) };
 }

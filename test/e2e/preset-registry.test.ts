@@ -118,7 +118,13 @@ describe('a preset from the registry', () => {
     project = { root, packageName: 'team_proj', envTool: 'uv' };
     const stored = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-mlexp'];
     expect(stored).toMatchObject({
-      preset: { name: '@team/mlexp-preset', version: '0.1.0', source: { type: 'registry', spec: '@team/mlexp-preset@0.1.0' } },
+      preset: {
+        name: '@team/mlexp-preset',
+        version: '0.1.0',
+        source: { type: 'registry', spec: '@team/mlexp-preset@0.1.0' },
+        // what it extends (by the range ^0.1.0) is pinned too
+        chain: [{ name: '@team/base-preset', version: '0.1.0', source: { type: 'registry', spec: '@team/base-preset@0.1.0' } }],
+      },
       tracker: 'mlflow', // locked by the base preset
       ci: 'azure-pipelines', // the base preset's default
       structure: 'generic',
@@ -166,6 +172,22 @@ describe('a preset from the registry', () => {
     const tests = await runInProject(project, 'pytest', ['-q', '-p', 'no:cacheprovider']);
     expect(tests.output).toMatch(/\d+ passed/);
     await runInProject(project, 'python', ['-c', 'import tabulate']);
+  });
+
+  it('a newer base preset within the range does not float in: later runs use the recorded one', async () => {
+    await publishPreset('@team/base-preset', (root) => {
+      editJson(path.join(root, 'package.json'), (pkg) => { pkg.version = '0.1.1'; });
+      mkdirSync(path.join(root, 'templates/model/docs/models'), { recursive: true });
+      writeFileSync(path.join(root, 'templates/model/docs/models/__block__.md'), '# Model card from base 0.1.1\n');
+    });
+    const result = await mlexp(['model', 'boost'], project.root);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(existsSync(path.join(project.root, 'docs/models/boost.md'))).toBe(false);
+    // a new project takes the newest in range, and records it
+    const cwd = tmpFolder();
+    const fresh = await mlexp(['newer', '--yes', '--skip-install', '--skip-git', '--preset', '@team/mlexp-preset'], cwd);
+    expect(fresh.exitCode, fresh.all).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(cwd, 'newer/.yo-rc.json'), 'utf8'))['generator-mlexp'].preset.chain[0].version).toBe('0.1.1');
   });
 });
 
