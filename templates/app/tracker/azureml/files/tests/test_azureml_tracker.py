@@ -161,7 +161,7 @@ def test_workspace_from_config_json(folder, project, service):
     assert ("workspaces.get", WORKSPACE) in service.calls
 
 
-def tes<%- packageName %>_tracking_uri_in_the_environment_is_used_as_is(monkeypatch, service):
+def test_tracking_uri_in_the_environment_is_used_as_is(monkeypatch, service):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", TRACKING_URI)
     tracker = AzureMlTracker()
     assert tracker._connect() == TRACKING_URI

@@ -110,7 +110,7 @@ class WandbTracker(Tracker):
         return "offline" if mode == "dryrun" else mode
 
     def _open_run(self, experiment: str, run_name: str | None, tags: dict[str, Any]) -> Run:
-        wandb = _impor<%- packageName %>()
+        wandb = _import_wandb()
         local = self.local._open_run(experiment, run_name, tags)
         assert isinstance(local, LocalRun)
         wandb_run = None
@@ -191,7 +191,7 @@ class WandbTracker(Tracker):
         return f"open {page} in a browser (one W&B project per experiment); {folders}"
 
     def _api(self) -> Any:
-        wandb = _impor<%- packageName %>()
+        wandb = _import_wandb()
         return wandb.Api(timeout=30)
 
     def _entity(self, api: Any) -> str:
@@ -218,14 +218,14 @@ def app_url() -> str:
     """Return the W&B app address as wandb derives it (``WANDB_BASE_URL`` for a server)."""
     base = os.environ.get("WANDB_BASE_URL")
     try:
-        wandb = _impor<%- packageName %>()
+        wandb = _import_wandb()
         settings = wandb.Settings(base_url=base) if base else wandb.Settings()
         return str(settings.app_url).rstrip("/")
     except Exception:
         return (base or "https://wandb.ai").rstrip("/")
 
 
-def _impor<%- packageName %>() -> Any:
+def _import_wandb() -> Any:
     try:
         import wandb
     except ImportError:
