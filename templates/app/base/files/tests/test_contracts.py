@@ -30,7 +30,7 @@ import pytest
 from sklearn.base import clone
 
 from <%- packageName %>.config import load_config
-from <%- packageName %>.datasets.base import Dataset
+from <%- packageName %>.datasets.base import Dataset, frame_sha256
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.evaluators.base import Evaluation, Evaluator
 from <%- packageName %>.models.base import Model
@@ -265,3 +265,21 @@ def test_tracker_without_credentials_fails_at_start_in_one_line(name, tmp_path, 
     with contextlib.suppress(TrackerError):  # a tracker may not read without credentials
         assert tracker.search_runs("no-credentials") == [], "a run was left behind"
     assert isinstance(tracker.ui_hint(), str) and tracker.ui_hint()
+
+
+def test_frame_sha256_follows_every_value_row_order_column_and_dtype():
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": ["x", "y", "z"]})
+    digest = frame_sha256(frame)
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)
+    assert frame_sha256(frame.copy()) == digest
+    changed = [
+        frame.assign(a=[1.0, 2.0, 3.5]),
+        frame.iloc[[1, 0, 2]],
+        frame.rename(columns={"b": "c"}),
+        frame.astype({"a": "float32"}),
+        frame[["b", "a"]],
+    ]
+    assert len({digest, *map(frame_sha256, changed)}) == 1 + len(changed)
+    # values pandas cannot hash row by row are hashed through their CSV text
+    lists = pd.DataFrame({"a": [[1], [2]]})
+    assert frame_sha256(lists) != frame_sha256(pd.DataFrame({"a": [[1], [3]]}))

@@ -313,3 +313,43 @@ def test_roc_auc_is_undefined_without_both_classes_for_every_label():
     scores = np.array([0.1, 0.2, 0.3])
     assert metric_functions.roc_auc(np.array([0, 0, 1]), scores, labels=(0, 1, 2)) is None
     assert metric_functions.roc_auc(np.array([0, 0, 1]), scores, labels=(0, 1)) == 1.0
+
+
+def _cases() -> list[Predictions]:
+    rng = np.random.default_rng(4)
+    truth = rng.integers(0, 3, 120)
+    guess = np.where(rng.random(120) < 0.7, truth, rng.integers(0, 3, 120))
+    multi = pd.DataFrame(rng.random((120, 3)).round(1), columns=[0, 1, 2])  # ties on purpose
+    binary = truth % 2
+    return [
+        Predictions.of(truth, guess, multi),
+        Predictions.of(binary, guess % 2, rng.random(120).round(1)),
+        Predictions.of(rng.normal(size=120), rng.normal(size=120)),
+    ]
+
+
+@pytest.mark.parametrize("case", [0, 1, 2])
+def test_reweighted_metrics_are_the_metrics_of_the_resample(case):
+    predictions = _cases()[case]
+    evaluator = REGRESS if case == 2 else CLASSIFY
+    rng = np.random.default_rng(case)
+    for _ in range(25):
+        resample = rng.integers(0, len(predictions), len(predictions))
+        counts = np.bincount(resample, minlength=len(predictions))
+        copied = evaluator.metrics(predictions.take(resample))
+        reweighted = evaluator.metrics(predictions.reweighted(counts))
+        assert reweighted.keys() == copied.keys()
+        assert reweighted == pytest.approx(copied, rel=1e-12, abs=1e-12)
+
+
+def test_the_bootstrap_by_counts_gives_the_intervals_of_the_copying_one():
+    class Copying(ClassificationEvaluator):
+        supports_weights = False
+
+    predictions = _cases()[0]
+    names = ["accuracy", "f1_macro", "roc_auc"]
+    by_counts = bootstrap_ci(CLASSIFY, predictions, names, 50, 0.9, seed=7)
+    copying = bootstrap_ci(Copying(), predictions, names, 50, 0.9, seed=7)
+    assert by_counts.keys() == copying.keys() == set(names)
+    for name in names:
+        assert by_counts[name] == pytest.approx(copying[name], rel=1e-12, abs=1e-12)

@@ -125,15 +125,25 @@ def bootstrap_ci(
 ) -> dict[str, tuple[float, float]]:
     """Percentile bootstrap intervals for ``names``; resamples are drawn with ``seed``.
 
-    Resamples where a metric is undefined are skipped; ``n_resamples=0`` disables CIs.
+    Resamples where a metric is undefined are skipped; ``n_resamples=0`` disables CIs. An
+    evaluator that ``supports_weights`` scores each resample as counts over the same arrays
+    (the same draws, the same intervals to rounding, without a copy and a sort per resample).
     """
     if n_resamples <= 0 or len(predictions) == 0:
         return {}
     rng = np.random.default_rng(seed)
     draws = {name: np.full(n_resamples, np.nan) for name in names}
+    n = len(predictions)
+    weights = np.ones(n) if predictions.weights is None else predictions.weights
+    # the tie groups of the scores are computed here, once for every resample
+    base = predictions.reweighted(weights) if evaluator.supports_weights else predictions
     for i in range(n_resamples):
-        resample = rng.integers(0, len(predictions), len(predictions))
-        sample = evaluator.metrics(predictions.take(resample))
+        resample = rng.integers(0, n, n)
+        if evaluator.supports_weights:
+            counts = np.bincount(resample, minlength=n) * weights
+            sample = evaluator.metrics(base.reweighted(counts))
+        else:
+            sample = evaluator.metrics(predictions.take(resample))
         for name in names:
             draws[name][i] = sample.get(name, np.nan)
     tail = (1 - confidence) / 2 * 100

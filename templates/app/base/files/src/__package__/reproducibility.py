@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from <%- packageName %>.config import ExperimentConfig, flatten
-from <%- packageName %>.datasets.base import Dataset, Split
+from <%- packageName %>.datasets.base import Dataset, Split, frame_sha256
 from <%- packageName %>.paths import project_root
 from <%- packageName %>.trackers.base import Run
 
@@ -71,7 +71,7 @@ def log_data_inputs(run: Run, dataset: Dataset, split: Split) -> None:
     parts = {"training": (split.X_train, split.y_train), "testing": (split.X_test, split.y_test)}
     for context, (X, y) in parts.items():
         frame = pd.concat([X, y], axis=1)
-        digest = sha256_text(frame.to_csv())[:12]
+        digest = frame_sha256(frame)[:12]
         run.log_input(frame, name=dataset.name, context=context, digest=digest, source=source)
 
 

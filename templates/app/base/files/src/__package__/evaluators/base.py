@@ -1,11 +1,13 @@
 """The ``Evaluator`` contract and the ``Predictions`` it reads."""
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from <%- packageName %>.evaluators.metrics import score_groups
 
 
 @dataclass(frozen=True)
@@ -15,12 +17,16 @@ class Predictions:
     ``scores`` is ``None``, 1-D (score of the positive, i.e. greatest, label) or 2-D with one
     column per entry of ``labels``. A 2-D array without labels follows the sorted labels of
     ``y_true`` and ``y_pred`` (scikit-learn's ``classes_`` order); a DataFrame names them.
+    ``weights`` (from ``reweighted``) count each sample that many times; ``score_groups``
+    caches the scores' tie groups for reweighting (see ``evaluators.metrics``).
     """
 
     y_true: np.ndarray
     y_pred: np.ndarray
     scores: np.ndarray | None = None
     labels: tuple[Any, ...] | None = None
+    weights: np.ndarray | None = None
+    score_groups: list[tuple[np.ndarray, int]] | None = None
 
     @classmethod
     def of(cls, y_true: Any, y_pred: Any, scores: Any = None) -> "Predictions":
@@ -48,7 +54,20 @@ class Predictions:
     def take(self, index: np.ndarray) -> "Predictions":
         """Return the samples at positions ``index`` (used for slices and resampling)."""
         scores = None if self.scores is None else self.scores[index]
-        return Predictions(self.y_true[index], self.y_pred[index], scores, self.labels)
+        weights = None if self.weights is None else self.weights[index]
+        return Predictions(self.y_true[index], self.y_pred[index], scores, self.labels, weights)
+
+    def reweighted(self, counts: np.ndarray) -> "Predictions":
+        """Return the same samples, sample ``i`` counted ``counts[i]`` times.
+
+        Equivalent to ``take`` of a resample with those counts, without copying the arrays;
+        the scores' tie groups are computed once and shared by every reweighting.
+        """
+        groups = self.score_groups
+        if groups is None and self.scores is not None:
+            columns = [self.scores] if self.scores.ndim == 1 else list(self.scores.T)
+            groups = [score_groups(column) for column in columns]
+        return replace(self, weights=np.asarray(counts, dtype=float), score_groups=groups)
 
 
 class Evaluation(NamedTuple):
@@ -68,12 +87,16 @@ class Evaluator(ABC):
         - ``per_sample(predictions)`` returns per-sample columns (e.g. ``correct``,
           ``residual``), one row per sample.
         - ``headline`` names the metrics that get confidence intervals; the first ranks runs.
+        - ``supports_weights``: set it to ``True`` only when ``metrics`` honours
+          ``predictions.weights`` (a weight of ``k`` counts a sample ``k`` times); the
+          bootstrap then reweights instead of copying each resample. Default ``False``.
         - ``evaluate(y_true, y_pred, scores=None, metadata=None)`` returns an ``Evaluation``;
           ``scores`` may be 1-D or 2-D, ``metadata`` is copied into the table.
     """
 
     headline: tuple[str, ...] = ()
     lower_is_better: frozenset[str] = frozenset()
+    supports_weights: bool = False
 
     @abstractmethod
     def metrics(self, predictions: Predictions) -> dict[str, float]:

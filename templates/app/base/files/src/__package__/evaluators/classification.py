@@ -12,18 +12,21 @@ class ClassificationEvaluator(Evaluator):
     """Binary and multi-class labels; ROC AUC is one-vs-rest macro for more than two labels."""
 
     headline: tuple[str, ...] = ("accuracy", "f1_macro", "roc_auc")
+    supports_weights = True
 
     def metrics(self, predictions: Predictions) -> dict[str, float]:
         """Return accuracy, f1_macro and, when scores are given and defined, roc_auc."""
         if len(predictions) == 0:
             return {}
-        y_true, y_pred = predictions.y_true, predictions.y_pred
+        y_true, y_pred, weights = predictions.y_true, predictions.y_pred, predictions.weights
         result = {
-            "accuracy": metrics.accuracy(y_true, y_pred),
-            "f1_macro": metrics.f1_macro(y_true, y_pred),
+            "accuracy": metrics.accuracy(y_true, y_pred, weights),
+            "f1_macro": metrics.f1_macro(y_true, y_pred, weights),
         }
         if predictions.scores is not None:
-            auc = metrics.roc_auc(y_true, predictions.scores, predictions.labels)
+            auc = metrics.roc_auc(
+                y_true, predictions.scores, predictions.labels, weights, predictions.score_groups
+            )
             if auc is not None:
                 result["roc_auc"] = auc
         return result

@@ -1,70 +1,121 @@
 """Metric functions in plain numpy, fast enough to run thousands of times for bootstraps.
 
 They match ``sklearn.metrics`` (the tests check it) but return ``None`` where a metric is
-undefined instead of raising or warning.
+undefined instead of raising or warning. ``weights`` (optional) are per-sample counts: a
+sample of weight ``k`` counts as ``k`` copies of it, so the bootstrap can reweight the same
+arrays instead of copying a resample (the result is the resample's, to rounding).
 """
 
 import numpy as np
 
 
-def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+def _mean(values: np.ndarray, weights: np.ndarray | None) -> float:
+    if weights is None:
+        return float(np.mean(values))
+    return float(np.sum(values * weights) / np.sum(weights))
+
+
+def accuracy(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Fraction of exact matches."""
-    return float(np.mean(y_true == y_pred))
+    return _mean(y_true == y_pred, weights)
 
 
-def f1_macro(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Unweighted mean of per-label F1 over labels seen in truth or predictions."""
+def f1_macro(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Unweighted mean of per-label F1 over labels seen in truth or predictions.
+
+    With ``weights``, labels of weight 0 (left out of a resample) are not seen.
+    """
+    w = np.ones(len(y_true)) if weights is None else weights
+    seen = w > 0
     scores = []
-    for label in np.unique(np.concatenate([y_true, y_pred])):
+    for label in np.unique(np.concatenate([y_true[seen], y_pred[seen]])):
         truth, pred = y_true == label, y_pred == label
-        true_pos = np.sum(truth & pred)
-        scores.append(2 * true_pos / (np.sum(truth) + np.sum(pred)))
+        true_pos = np.sum(w[truth & pred])
+        scores.append(2 * true_pos / (np.sum(w[truth]) + np.sum(w[pred])))
     return float(np.mean(scores))
 
 
-def binary_roc_auc(positive: np.ndarray, scores: np.ndarray) -> float | None:
-    """Probability that a random positive outranks a random negative (ties count half)."""
-    n_pos = int(np.sum(positive))
-    n_neg = len(positive) - n_pos
-    if n_pos == 0 or n_neg == 0:
+def score_groups(scores: np.ndarray) -> tuple[np.ndarray, int]:
+    """Return each score's tie group (ascending) and the group count: the sort AUC needs."""
+    uniques, inverse = np.unique(scores, return_inverse=True)
+    return inverse.reshape(-1), len(uniques)
+
+
+def binary_roc_auc(
+    positive: np.ndarray,
+    scores: np.ndarray,
+    weights: np.ndarray | None = None,
+    groups: tuple[np.ndarray, int] | None = None,
+) -> float | None:
+    """Probability that a random positive outranks a random negative (ties count half).
+
+    ``groups`` is ``score_groups(scores)``, computed once when the same scores are reweighted
+    many times.
+    """
+    if weights is None and groups is None:
+        n_pos = int(np.sum(positive))
+        n_neg = len(positive) - n_pos
+        if n_pos == 0 or n_neg == 0:
+            return None
+        _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+        ranks = (np.cumsum(counts) - (counts - 1) / 2)[inverse]
+        return float((np.sum(ranks[positive]) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    w = np.ones(len(positive)) if weights is None else weights
+    w_pos = float(np.sum(w[positive]))
+    w_neg = float(np.sum(w)) - w_pos
+    if w_pos == 0 or w_neg == 0:
         return None
-    _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
-    ranks = (np.cumsum(counts) - (counts - 1) / 2)[inverse]
-    return float((np.sum(ranks[positive]) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    inverse, n_groups = score_groups(scores) if groups is None else groups
+    pos = np.bincount(inverse, weights=w * positive, minlength=n_groups)
+    neg = np.bincount(inverse, weights=w * ~positive, minlength=n_groups)
+    below = np.cumsum(neg) - neg
+    return float(np.sum(pos * (below + neg / 2)) / (w_pos * w_neg))
 
 
-def roc_auc(y_true: np.ndarray, scores: np.ndarray, labels: tuple | None = None) -> float | None:
+def roc_auc(
+    y_true: np.ndarray,
+    scores: np.ndarray,
+    labels: tuple | None = None,
+    weights: np.ndarray | None = None,
+    groups: list[tuple[np.ndarray, int]] | None = None,
+) -> float | None:
     """Binary ROC AUC, or the one-vs-rest macro average for 2-D multi-class scores.
 
-    Undefined (``None``) when a label has no positive or no negative sample.
+    Undefined (``None``) when a label has no positive or no negative sample. ``groups`` holds
+    ``score_groups`` of each score column (one for 1-D scores).
     """
+    group = (lambda j: None) if groups is None else groups.__getitem__
     if scores.ndim == 1:
         present = np.unique(y_true) if labels is None else np.asarray(labels)
         if len(present) != 2:
             return None
-        return binary_roc_auc(y_true == present.max(), scores)
+        return binary_roc_auc(y_true == present.max(), scores, weights, group(0))
     if labels is None or len(labels) < 2:
         return None
     if len(labels) == 2:
-        return binary_roc_auc(y_true == labels[1], scores[:, 1])
-    aucs = [binary_roc_auc(y_true == label, scores[:, j]) for j, label in enumerate(labels)]
+        return binary_roc_auc(y_true == labels[1], scores[:, 1], weights, group(1))
+    aucs = [
+        binary_roc_auc(y_true == label, scores[:, j], weights, group(j))
+        for j, label in enumerate(labels)
+    ]
     defined = [auc for auc in aucs if auc is not None]
     return float(np.mean(defined)) if len(defined) == len(aucs) else None
 
 
-def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+def rmse(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Root mean squared error."""
-    return float(np.sqrt(np.mean((y_true - y_pred) ** 2)))
+    return float(np.sqrt(_mean((y_true - y_pred) ** 2, weights)))
 
 
-def mae(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+def mae(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Mean absolute error."""
-    return float(np.mean(np.abs(y_true - y_pred)))
+    return _mean(np.abs(y_true - y_pred), weights)
 
 
-def r2(y_true: np.ndarray, y_pred: np.ndarray) -> float | None:
+def r2(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None = None) -> float | None:
     """Coefficient of determination; undefined when the truth is constant."""
-    total = np.sum((y_true - np.mean(y_true)) ** 2)
+    w = np.ones(len(y_true)) if weights is None else weights
+    total = np.sum(w * (y_true - _mean(y_true, weights)) ** 2)
     if total == 0:
         return None
-    return float(1 - np.sum((y_true - y_pred) ** 2) / total)
+    return float(1 - np.sum(w * (y_true - y_pred) ** 2) / total)

@@ -13,6 +13,7 @@ class RegressionEvaluator(Evaluator):
 
     headline: tuple[str, ...] = ("rmse", "mae", "r2")
     lower_is_better = frozenset({"rmse", "mae"})
+    supports_weights = True
 
     def metrics(self, predictions: Predictions) -> dict[str, float]:
         """Return rmse, mae and, when the truth is not constant, r2."""
@@ -20,8 +21,12 @@ class RegressionEvaluator(Evaluator):
             return {}
         y_true = predictions.y_true.astype(float)
         y_pred = predictions.y_pred.astype(float)
-        result = {"rmse": metrics.rmse(y_true, y_pred), "mae": metrics.mae(y_true, y_pred)}
-        r2 = metrics.r2(y_true, y_pred)
+        weights = predictions.weights
+        result = {
+            "rmse": metrics.rmse(y_true, y_pred, weights),
+            "mae": metrics.mae(y_true, y_pred, weights),
+        }
+        r2 = metrics.r2(y_true, y_pred, weights)
         if r2 is not None:
             result["r2"] = r2
         return result
