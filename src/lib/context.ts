@@ -4,7 +4,8 @@
 import type { Answers } from './options.js';
 import { MLFLOW_TRACKERS, type Structure, type Tracker } from './values.js';
 import { distributionName } from './names.js';
-import { ENV_TOOL_STRATEGIES, type EnvToolStrategy } from './env-tools.js';
+import { ENV_TOOL_STRATEGIES, type EnvToolStrategy, type GroupUse } from './env-tools.js';
+import { OPTIONAL_GROUPS, type OptionalGroup } from './catalogue.js';
 import { yamlScalar } from './yaml-scalar.js';
 
 export interface StructureFacts {
@@ -16,7 +17,7 @@ export interface StructureFacts {
 
 const COMMON_FOLDERS: Record<string, string> = {
   configs: 'Experiment configs (YAML): one file per experiment, blocks chosen by name.',
-  docs: 'Project documentation: environment, evaluation, experiment tracking.',
+  docs: 'Project documentation, built into a site by `mkdocs build` (mkdocs.yml), with the API reference.',
   notebooks: 'Exploration notebooks; outputs are stripped on commit.',
   tests: 'pytest suite: mocks, block contracts, evaluation, the example experiment.',
 };
@@ -60,6 +61,8 @@ export interface TemplateContext extends Answers {
   setup: string[];
   /** Prefix that runs a command inside the environment (`uv run `), empty when activated. */
   run: string;
+  /** How the docs and notebook groups are installed and run with (`groups.docs.run || run`). */
+  groups: Record<OptionalGroup, GroupUse>;
   year: number;
   generatorVersion: string;
   /** Layout lines for the README, for the folders actually generated: [folder, description]. */
@@ -87,6 +90,7 @@ export function buildContext(answers: Answers, generatorVersion: string, written
     env,
     setup: env.setup(answers),
     run: env.runPrefix,
+    groups: Object.fromEntries(OPTIONAL_GROUPS.map((group) => [group, env.group(group)])) as Record<OptionalGroup, GroupUse>,
     year: new Date().getFullYear(),
     generatorVersion,
     layout,

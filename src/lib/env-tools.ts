@@ -4,7 +4,7 @@
  */
 import { toToml } from './toml.js';
 import { stringify as toYaml } from 'yaml';
-import { dependenciesFor, requirement } from './catalogue.js';
+import { dependenciesFor, OPTIONAL_GROUPS, requirement, type OptionalGroup } from './catalogue.js';
 import { distributionName } from './names.js';
 import type { Answers, EnvTool } from './options.js';
 
@@ -13,8 +13,34 @@ export interface Command {
   args: string[];
 }
 
+/** How an optional group (docs, notebook) gets into the environment, and how commands then run. */
+export interface GroupUse {
+  /** A shell line that adds the group to the environment once, when the tool needs one. */
+  install?: string;
+  /** Prefix that runs a command with the group present, e.g. `uv run --group docs `. */
+  run: string;
+}
+
+/** What a Dockerfile's build stage does for this tool: files it copies, then the lines that install. */
+export interface DockerInstall {
+  /** The build stage's base image. */
+  base: string;
+  /** Project files the dependency install reads (copied before the source, so the layer caches). */
+  dependencyFiles: string[];
+  /** RUN lines that install the runtime dependencies (no dev tools) into `/opt/venv`. */
+  dependencies: string[];
+  /** RUN lines that install the project itself once `src/` is copied. */
+  project: string[];
+  /** Environment the tool's install reads in the build stage. */
+  env?: Record<string, string>;
+}
+
 export interface EnvToolStrategy {
   id: EnvTool;
+  /** How to install and run with the `docs` or `notebook` group. */
+  group: (group: OptionalGroup) => GroupUse;
+  /** The container's build stage (see src/lib/dockerfile.ts). */
+  docker: (answers: Answers) => DockerInstall;
   /** Commands a newcomer runs once from the project root, in order, to get a working environment. */
   setup: (answers: Answers) => string[];
   /** Prefix that runs a command inside the environment, e.g. `uv run `; empty when activated. */
@@ -146,7 +172,20 @@ function projectTable(answers: Answers): Record<string, unknown> {
   };
 }
 
-const devGroup = (answers: Answers) => ({ dev: dependenciesFor(answers, 'dev').map(requirement) });
+/** PEP 735 groups: `dev`, installed by default, and the optional ones (docs, notebook). */
+const dependencyGroups = (answers: Answers) =>
+  Object.fromEntries(
+    (['dev', ...OPTIONAL_GROUPS] as const).map((group) => [group, dependenciesFor(answers, group).map(requirement)]),
+  );
+
+/** The official slim image of the project's Python, where the tool's install runs. */
+const pythonImage = (answers: Answers) => `python:${answers.python}-slim-bookworm`;
+
+/** The venv every image installs into, so the runtime stage copies one folder. */
+const MAKE_VENV = 'python -m venv /opt/venv';
+
+/** Build and install the project's own wheel into /opt/venv, its dependencies being there already. */
+const PIP_PROJECT = ['pip install --no-cache-dir --no-deps .'];
 
 const SETUPTOOLS_BUILD = { requires: ['setuptools>=77'], 'build-backend': 'setuptools.build_meta' };
 
@@ -185,6 +224,22 @@ const venv: EnvToolStrategy = {
       '-r requirements.txt',
       ...dependenciesFor(answers, 'dev').map(requirement),
     ]),
+    ...Object.fromEntries(
+      OPTIONAL_GROUPS.map((group) => [
+        `requirements-${group}.txt`,
+        requirementsFile(
+          `# The ${group} group, installed on top of requirements-dev.txt: pip install -r requirements-${group}.txt`,
+          dependenciesFor(answers, group).map(requirement),
+        ),
+      ]),
+    ),
+  }),
+  group: (group) => ({ install: `pip install -r requirements-${group}.txt`, run: '' }),
+  docker: (answers) => ({
+    base: pythonImage(answers),
+    dependencyFiles: ['requirements.txt'],
+    dependencies: [MAKE_VENV, 'pip install --no-cache-dir -r requirements.txt'],
+    project: PIP_PROJECT,
   }),
   install: (_answers, python) => [
     { command: python, args: ['-m', 'venv', '.venv'] },
@@ -214,7 +269,8 @@ const conda: EnvToolStrategy = {
   update: 'conda env update -f environment.yml --prune',
   lock: 'conda env export --from-history > environment.lock.yml',
   files: (answers) => {
-    const all = [...dependenciesFor(answers, 'runtime'), ...dependenciesFor(answers, 'dev')];
+    // one environment per project: the docs and notebook tools are in it too
+    const all = (['runtime', 'dev', ...OPTIONAL_GROUPS] as const).flatMap((group) => dependenciesFor(answers, group));
     const fromConda = all.filter((dependency) => dependency.conda !== null);
     const fromPip = all.filter((dependency) => dependency.conda === null);
     const environment = {
@@ -234,6 +290,15 @@ const conda: EnvToolStrategy = {
     };
   },
   install: () => [{ command: 'conda', args: ['env', 'create', '-f', 'environment.yml'] }],
+  group: () => ({ run: '' }),
+  // environment.yml also holds the dev, docs and notebook tools: the image takes the runtime set
+  // only, with pip from pyproject.toml (the same catalogue ranges), on the official Python image
+  docker: (answers) => ({
+    base: pythonImage(answers),
+    dependencyFiles: [],
+    dependencies: [MAKE_VENV],
+    project: ['pip install --no-cache-dir .'],
+  }),
   needsPython: false,
 };
 
@@ -247,7 +312,7 @@ const poetry: EnvToolStrategy = {
   files: (answers) => ({
     'pyproject.toml': toToml({
       project: projectTable(answers),
-      'dependency-groups': devGroup(answers),
+      'dependency-groups': dependencyGroups(answers),
       'build-system': { requires: ['poetry-core>=2.2,<3'], 'build-backend': 'poetry.core.masonry.api' },
       tool: {
         poetry: {
@@ -257,6 +322,8 @@ const poetry: EnvToolStrategy = {
           dependencies: { python: '>=3.11,<4' },
           packages: [{ include: answers.packageName, from: 'src' }],
           include: sdistGlobs(answers, '**/*').map((path) => ({ path, format: 'sdist' })),
+          // `poetry install` leaves these out unless `--with docs` / `--with notebook`
+          group: Object.fromEntries(OPTIONAL_GROUPS.map((group) => [group, { optional: true }])),
         },
         ...qualityTools(answers),
       },
@@ -266,6 +333,19 @@ const poetry: EnvToolStrategy = {
     { command: 'poetry', args: ['env', 'use', python] },
     { command: 'poetry', args: ['install'] },
   ],
+  group: (group) => ({ install: `poetry install --with ${group}`, run: 'poetry run ' }),
+  // Poetry installs into the active venv (VIRTUAL_ENV), from poetry.lock, the runtime set only
+  docker: (answers) => ({
+    base: pythonImage(answers),
+    dependencyFiles: ['pyproject.toml', 'poetry.lock', 'README.md'],
+    // Poetry itself goes into the build stage's system Python, not the venv the image keeps
+    dependencies: [
+      'pip install --no-cache-dir "poetry>=2.2,<3"',
+      MAKE_VENV,
+      'poetry install --only main --no-root --no-interaction',
+    ],
+    project: PIP_PROJECT,
+  }),
   needsPython: true,
   lockFile: 'poetry.lock',
 };
@@ -280,7 +360,7 @@ const uv: EnvToolStrategy = {
   files: (answers) => ({
     'pyproject.toml': toToml({
       project: projectTable(answers),
-      'dependency-groups': devGroup(answers),
+      'dependency-groups': dependencyGroups(answers),
       'build-system': { requires: ['uv_build>=0.9,<0.14'], 'build-backend': 'uv_build' },
       tool: {
         uv: {
@@ -295,6 +375,18 @@ const uv: EnvToolStrategy = {
     '.python-version': `${answers.python}\n`,
   }),
   install: (_answers, python) => [{ command: 'uv', args: ['sync', '--python', python] }],
+  group: (group) => ({ run: `uv run --group ${group} ` }),
+  // uv syncs /opt/venv from uv.lock: the runtime set only, the project as a wheel (not editable)
+  docker: (answers) => ({
+    base: pythonImage(answers),
+    dependencyFiles: ['pyproject.toml', 'uv.lock', 'README.md'],
+    dependencies: [
+      'pip install --no-cache-dir "uv>=0.9,<1"',
+      'uv sync --locked --no-dev --no-install-project',
+    ],
+    project: ['uv sync --locked --no-dev --no-editable'],
+    env: { UV_PROJECT_ENVIRONMENT: '/opt/venv', UV_COMPILE_BYTECODE: '1', UV_LINK_MODE: 'copy', UV_PYTHON_DOWNLOADS: 'never' },
+  }),
   needsPython: true,
   lockFile: 'uv.lock',
 };
