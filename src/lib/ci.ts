@@ -1,9 +1,11 @@
 /**
  * CI files for the generated project, one renderer per `--ci` value, built as data and written
  * with the YAML library. Each creates the environment with the chosen tool (from the committed lock
- * file, for the tools that lock), runs ruff, mypy, pytest and `nbstripout --verify` on the notebooks.
+ * file, for the tools that lock), runs ruff, hadolint, mypy, pytest, `nbstripout --verify` on the
+ * notebooks and `mkdocs build --strict`; the GitHub workflow also builds the container image.
  */
 import { stringify as toYaml } from 'yaml';
+import { ENV_TOOL_STRATEGIES } from './env-tools.js';
 import { distributionName } from './names.js';
 import type { Answers, Ci, EnvTool } from './options.js';
 
@@ -38,13 +40,20 @@ function ciEnvironment(answers: Answers): CiEnvironment {
   return byTool[answers.envTool];
 }
 
+/** `mkdocs build --strict` with the docs group added the env tool's way (CI's prefix when it needs none). */
+function docsBuild(answers: Answers, run: string): string {
+  const docs = ENV_TOOL_STRATEGIES[answers.envTool].group('docs');
+  return [...(docs.install ? [docs.install] : []), `${docs.run || run}mkdocs build --strict`].join(' && ');
+}
+
 /** The checks every CI runs, in order: [title, command]. */
-function checks(run: string): Array<[string, string]> {
+function checks(answers: Answers, run: string): Array<[string, string]> {
   return [
-    ['Lint', `${run}ruff check . && ${run}ruff format --check .`],
+    ['Lint', `${run}ruff check . && ${run}ruff format --check . && ${run}hadolint Dockerfile`],
     ['Type check', `${run}mypy`],
     ['Test', `${run}pytest`],
     ['Notebooks have no outputs', `${run}nbstripout --verify notebooks/*.ipynb`],
+    ['Docs', docsBuild(answers, run)],
   ];
 }
 
@@ -70,7 +79,15 @@ function githubWorkflow(answers: Answers): string {
           { uses: 'actions/checkout@v4' },
           ...setup,
           { name: 'Create the environment', run: environment.install.join('\n') },
-          ...checks(environment.run).map(([name, run]) => ({ name, run })),
+          ...checks(answers, environment.run).map(([name, run]) => ({ name, run })),
+        ],
+      },
+      // the Dockerfile is linted and parsed in `test`; this job builds it (GitHub's runners have docker)
+      image: {
+        'runs-on': 'ubuntu-latest',
+        steps: [
+          { uses: 'actions/checkout@v4' },
+          { name: 'Build the image', run: `docker build --tag ${distributionName(answers.projectName) ?? answers.packageName}:ci .` },
         ],
       },
     },
@@ -91,7 +108,7 @@ function azurePipeline(answers: Answers): string {
     steps: [
       ...setup,
       { bash: environment.install.join('\n'), displayName: 'Create the environment' },
-      ...checks(environment.run).map(([displayName, bash]) => ({ bash, displayName })),
+      ...checks(answers, environment.run).map(([displayName, bash]) => ({ bash, displayName })),
     ],
   };
   return toYaml(pipeline);

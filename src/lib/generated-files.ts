@@ -1,11 +1,12 @@
 /**
  * Files produced from data rather than templates (TOML, YAML, JSON), so that quoting and escaping
- * are right whatever the user typed: the env tool's files, pre-commit and CI. (The example notebook
+ * are right whatever the user typed: the env tool's files, pre-commit, CI, mkdocs.yml and the Dockerfile. (The example notebook
  * is a template written by nbformat itself: scripts/notebook.py.)
  */
 import { stringify as toYaml } from 'yaml';
 import { ciFiles } from './ci.js';
 import type { TemplateContext } from './context.js';
+import { dockerfile } from './dockerfile.js';
 
 /**
  * pre-commit hooks run the tools installed in the project's own environment (`repo: local`), so
@@ -32,9 +33,56 @@ function preCommitConfig(): string {
           hook('detect-private-key', 'refuse private keys', 'detect-private-key', { types: ['text'] }),
           hook('check-yaml', 'check YAML', 'check-yaml', { types: ['yaml'] }),
           hook('check-toml', 'check TOML', 'check-toml', { types: ['toml'] }),
+          hook('hadolint', 'lint the Dockerfile', 'hadolint', { types: ['dockerfile'] }),
         ],
       },
     ],
+  });
+}
+
+/** The pages of the docs site, in reading order: [title, file under docs/]. */
+export const DOCS_PAGES: ReadonlyArray<[string, string]> = [
+  ['Home', 'index.md'],
+  ['Environment', 'environment.md'],
+  ['Experiment tracking', 'experiment-tracking.md'],
+  ['Evaluation', 'evaluation.md'],
+  ['Operationalization', 'operationalization.md'],
+  ['Container', 'container.md'],
+  ['API reference', 'reference.md'],
+];
+
+/**
+ * MkDocs Material over docs/, with the package's API reference read from its docstrings by
+ * mkdocstrings (griffe parses the source under src/: nothing is imported, so no runtime set is needed).
+ */
+function mkdocsConfig(context: TemplateContext): string {
+  return toYaml({
+    site_name: context.projectName,
+    ...(context.description ? { site_description: context.description } : {}),
+    theme: { name: 'material', features: ['navigation.sections', 'content.code.copy'] },
+    nav: DOCS_PAGES.map(([title, file]) => ({ [title]: file })),
+    // a change to a docstring rebuilds `mkdocs serve`'s pages
+    watch: ['src'],
+    plugins: [
+      'search',
+      {
+        mkdocstrings: {
+          handlers: {
+            python: {
+              paths: ['src'],
+              options: {
+                docstring_style: 'google',
+                show_submodules: true,
+                show_source: false,
+                members_order: 'source',
+                show_root_heading: true,
+              },
+            },
+          },
+        },
+      },
+    ],
+    markdown_extensions: ['admonition', 'tables', { toc: { permalink: true } }, 'pymdownx.superfences'],
   });
 }
 
@@ -43,5 +91,7 @@ export function generatedFiles(context: TemplateContext): Record<string, string>
     ...context.env.files(context),
     ...ciFiles(context),
     '.pre-commit-config.yaml': preCommitConfig(),
+    'mkdocs.yml': mkdocsConfig(context),
+    Dockerfile: dockerfile(context),
   };
 }
