@@ -26,10 +26,13 @@ CELLS = [
     v4.new_markdown_cell(
         "# Example experiment\n"
         "\n"
-        "Runs `configs/experiment.yaml` with the local tracker (no service needed), then looks at\n"
-        "the per-sample predictions for error analysis. Outputs are stripped on commit."
+        "Runs `configs/experiment.yaml` as `python -m " + PACKAGE + " run` does: from the project\n"
+        "root, with the tracker and experiment the config names, so this run is listed beside the\n"
+        "command line's. Then it looks at the per-sample predictions for error analysis. Outputs\n"
+        "are stripped on commit."
     ),
     v4.new_code_cell(
+        "import os\n"
         "from io import BytesIO\n"
         "\n"
         "import pandas as pd\n"
@@ -39,9 +42,13 @@ CELLS = [
         f"from {PACKAGE}.paths import project_root\n"
         f"from {PACKAGE}.registry import TRACKERS\n"
         "\n"
-        'config = load_config(project_root() / "configs" / "experiment.yaml", ["tracker.name=local"])\n'
-        'tracker = TRACKERS.build("local")\n'
+        "# Jupyter starts in notebooks/: relative paths (data, a sqlite:/// store) mean what they\n"
+        "# mean for the command line, which runs from the project root\n"
+        "os.chdir(project_root())\n"
+        'config = load_config("configs/experiment.yaml")\n'
+        "tracker = TRACKERS.build(config.tracker.name, config.tracker.params)\n"
         "result = run_experiment(config, tracker=tracker)\n"
+        'print(f"run {result.run_id}  experiment {config.experiment}  tracker {config.tracker.name}")\n'
         '{name: round(value, 4) for name, value in result.metrics.items() if name.startswith("test/")}'
     ),
     v4.new_code_cell(
