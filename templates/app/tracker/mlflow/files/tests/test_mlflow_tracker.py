@@ -23,7 +23,7 @@ def store_uri(store_root) -> str:
     return f"sqlite:///{(store_root / 'mlflow.db').as_posix()}"
 
 
-def test_run_is_fully_recorded(project, store_uri):
+def test_run_is_fully_recorded(project, store_uri, capfd):
     head = commit_project(project, "data/\n")
     (project / "notes.txt").write_text("uncommitted\n")
 
@@ -54,8 +54,10 @@ def test_run_is_fully_recorded(project, store_uri):
     environment = {artifact.path for artifact in client.list_artifacts(run_id, "environment")}
     assert "environment/packages.txt" in environment
     tracker = MlflowTracker(tracking_uri=store_uri)
+    capfd.readouterr()
     assert tracker.read_artifact(run_id, "predictions.csv").startswith(b"id,truth,prediction")
     assert b"notes.txt" in tracker.read_artifact(run_id, "git.diff")
+    assert capfd.readouterr().err == ""  # no download progress bar (a notebook shows stderr)
 
     inputs = {
         tag.value: entry.dataset

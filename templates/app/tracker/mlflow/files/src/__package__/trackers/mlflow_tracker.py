@@ -286,7 +286,8 @@ class MlflowTracker(Tracker):
     def read_artifact(self, run_id: str, name: str) -> bytes:
         """Download one artifact and return its bytes."""
         client = self._client()
-        with tempfile.TemporaryDirectory() as scratch:
+        # no download progress bar on stderr (a notebook would show it as an output)
+        with tempfile.TemporaryDirectory() as scratch, _environment({_PROGRESS_BAR: "false"}):
             try:
                 path = client.download_artifacts(run_id, name, dst_path=scratch)
             except Exception as exc:
@@ -317,18 +318,12 @@ class MlflowTracker(Tracker):
 
         client = self._client()
         with tempfile.TemporaryDirectory() as scratch:
-            quiet = os.environ.get(_PROGRESS_BAR)
-            os.environ[_PROGRESS_BAR] = "false"  # no download progress bar on stderr
             try:
-                path = Path(client.download_artifacts(run_id, name, dst_path=scratch))
+                with _environment({_PROGRESS_BAR: "false"}):  # no download progress bar on stderr
+                    path = Path(client.download_artifacts(run_id, name, dst_path=scratch))
             except Exception as exc:
                 message = f"run {run_id} has no model {name!r}: {exc}"
                 raise TrackerError(self._mask(message)) from None
-            finally:
-                if quiet is None:
-                    os.environ.pop(_PROGRESS_BAR, None)
-                else:
-                    os.environ[_PROGRESS_BAR] = quiet
             manifest_file = path / MANIFEST
             manifest = json.loads(manifest_file.read_text()) if manifest_file.is_file() else {}
             with warnings.catch_warnings():
