@@ -116,21 +116,21 @@ describe('env tools install the same packages', () => {
       .filter((name) => name !== 'python' && name !== 'pip')
       .sort();
 
-  it.each([...TRACKERS])('with --tracker %s, venv, conda, poetry and uv list one runtime and dev set', async (tracker) => {
+  it.each([...TRACKERS])('with --tracker %s, venv, conda, poetry and uv list one runtime, dev, docs and notebook set', async (tracker) => {
     const sets: Record<string, { runtime: string[]; all: string[] }> = {};
     for (const envTool of ENV_TOOLS) {
       const result = await runApp('same', { envTool, tracker });
       const root = path.join(result.cwd, 'same');
       const pyproject = parseToml(readFileSync(path.join(root, 'pyproject.toml'), 'utf8')) as {
         project: { dependencies: string[] };
-        'dependency-groups'?: { dev: string[] };
+        'dependency-groups'?: Record<string, string[]>;
       };
       const runtime = names(pyproject.project.dependencies);
       let all: string[];
       if (envTool === 'venv') {
         const lines = (file: string) => readFileSync(path.join(root, file), 'utf8').split('\n');
         expect(names(lines('requirements.txt'))).toEqual(runtime);
-        all = names([...lines('requirements.txt'), ...lines('requirements-dev.txt')]);
+        all = names(['requirements.txt', 'requirements-dev.txt', 'requirements-docs.txt', 'requirements-notebook.txt'].flatMap(lines));
       } else if (envTool === 'conda') {
         const environment = parseYaml(readFileSync(path.join(root, 'environment.yml'), 'utf8')) as {
           dependencies: Array<string | { pip: string[] }>;
@@ -138,7 +138,9 @@ describe('env tools install the same packages', () => {
         const pip = environment.dependencies.find((entry): entry is { pip: string[] } => typeof entry === 'object');
         all = names([...environment.dependencies, ...(pip?.pip ?? [])]);
       } else {
-        all = names([...pyproject.project.dependencies, ...(pyproject['dependency-groups']?.dev ?? [])]);
+        const groups = pyproject['dependency-groups'] ?? {};
+        expect(Object.keys(groups).sort()).toEqual(['dev', 'docs', 'notebook']);
+        all = names([...pyproject.project.dependencies, ...Object.values(groups).flat()]);
       }
       sets[envTool] = { runtime, all: all.sort() };
     }

@@ -228,13 +228,14 @@ const venv: EnvToolStrategy = {
       OPTIONAL_GROUPS.map((group) => [
         `requirements-${group}.txt`,
         requirementsFile(
-          `# The ${group} group, installed on top of requirements-dev.txt: pip install -r requirements-${group}.txt`,
+          `# The ${group} group, installed on top of requirements-dev.txt: python -m pip install -r requirements-${group}.txt`,
           dependenciesFor(answers, group).map(requirement),
         ),
       ]),
     ),
   }),
-  group: (group) => ({ install: `pip install -r requirements-${group}.txt`, run: '' }),
+  // `python -m pip`: the venv's pip once activated, and CI's (whose PATH may have no `pip`)
+  group: (group) => ({ install: `python -m pip install -r requirements-${group}.txt`, run: '' }),
   docker: (answers) => ({
     base: pythonImage(answers),
     dependencyFiles: ['requirements.txt'],

@@ -154,7 +154,7 @@ describe('default project (venv + pip, MLflow)', () => {
     expect(run.tags['sweep.best_run']).toMatch(/^[0-9a-f]+$/);
   });
 
-  it('runs the example notebook through a real kernel (nbclient), and nbformat/nbstripout leave it unchanged', async () => {
+  it('runs the example notebook through a real kernel (nbclient) into the project\'s tracker and experiment, and JupyterLab opens it', async () => {
     const file = path.join(project.root, 'notebooks', '01-example-experiment.ipynb');
     const original = readFileSync(file, 'utf8');
     // the kernel is the project's own: ipykernel in .venv, started by nbclient from the same interpreter
@@ -163,18 +163,31 @@ describe('default project (venv + pip, MLflow)', () => {
       'from nbclient import NotebookClient',
       'notebook = nbformat.read(sys.argv[1], as_version=4)',
       'NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": "."}}).execute()',
+      'outputs = notebook.cells[1].outputs',
+      'said = "".join(output["text"] for output in outputs if output["output_type"] == "stream" and output["name"] == "stdout")',
+      'metrics = [output for output in outputs if output["output_type"] == "execute_result"][0]["data"]["text/plain"]',
       'table = notebook.cells[-1].outputs[0]["data"]["text/plain"]',
-      'metrics = notebook.cells[1].outputs[0]["data"]["text/plain"]',
+      'print(said.strip())',
       'print("metrics:", metrics.replace(chr(10), " "))',
       'print("table rows:", len(table.splitlines()))',
+      // read the run back through MLflow's own client, from the store the command line uses
+      'from mlflow import MlflowClient',
+      'client = MlflowClient(tracking_uri=sys.argv[2])',
+      'run = client.get_run(said.split()[1])',
+      'print("tracked:", client.get_experiment(run.info.experiment_id).name, run.info.status)',
     ].join('\n');
-    const result = await execa(path.join(project.root, '.venv', 'bin', 'python'), ['-c', driver, file], {
+    const store = `sqlite:///${project.root}/mlflow.db`;
+    const result = await execa(path.join(project.root, '.venv', 'bin', 'python'), ['-c', driver, file, store], {
       cwd: path.join(project.root, 'notebooks'),
       env: projectEnv(),
       all: true,
     });
     expect(result.all).toMatch(/metrics: \{'test\/accuracy': 0\.\d+/);
     expect(result.all).toMatch(/table rows: [2-9]/);
+    // the run is the command line's kind: configured tracker, the config's experiment, the root's store
+    expect(result.all).toMatch(/^run \S+ {2}experiment churn-model {2}tracker mlflow$/m);
+    expect(result.all).toMatch(/^tracked: churn-model FINISHED$/m);
+    expect(existsSync(path.join(project.root, 'notebooks', 'mlflow.db'))).toBe(false);
     // as written by the generator, the notebook is in nbformat's own form: the tools leave it alone
     await runInProject(project, 'nbstripout', ['--verify', 'notebooks/01-example-experiment.ipynb']);
     const rewrite = 'import sys, nbformat; nbformat.write(nbformat.read(sys.argv[1], as_version=4), sys.argv[2])';
@@ -184,6 +197,15 @@ describe('default project (venv + pip, MLflow)', () => {
     expect(readFileSync(file, 'utf8')).toBe(original);
     // and the template is what scripts/notebook.py writes with this nbformat
     await runInProject(project, 'python', [path.join(ROOT, 'scripts', 'notebook.py'), '--check']);
+
+    // the README's front end: the notebook group (installed as uv pip would, the fast path), then
+    // JupyterLab is there and its python3 kernel is the project's interpreter (VS Code's pick too)
+    const started = Date.now();
+    await execa('uv', ['pip', 'install', '--python', path.join(project.root, '.venv', 'bin', 'python'), '-r', 'requirements-notebook.txt'], { cwd: project.root, env: projectEnv() });
+    console.log(`notebook group installed with uv pip in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect((await runInProject(project, 'jupyter', ['lab', '--version'])).output).toMatch(/^4\.\d+/m);
+    const kernels = JSON.parse((await runInProject(project, 'jupyter', ['kernelspec', 'list', '--json'])).output);
+    expect(kernels.kernelspecs.python3.resource_dir.startsWith(path.join(project.root, '.venv', 'share', 'jupyter', 'kernels'))).toBe(true);
   });
 
   it('strips notebook outputs on commit and refuses a private key (pre-commit hooks)', async () => {
