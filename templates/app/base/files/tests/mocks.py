@@ -126,3 +126,14 @@ class MockTracker(Tracker):
 
     def ui_hint(self) -> str:
         return "runs are kept in memory"
+
+
+PROGRESS_STAGES = ("data", "split", "recorded", "fitted", "evaluated", "logged", "see")
+"""The first word of each progress line ``run`` prints on stderr (see ``progress.py``)."""
+
+
+def error_line(err: str) -> str:
+    """Return the last line of a command's stderr, checking that the others are progress."""
+    *before, last = err.splitlines()
+    assert all(line.split()[0] in PROGRESS_STAGES for line in before), err
+    return last + "\n"

@@ -30,8 +30,17 @@ def run_cli(capsys, *argv):
 
 def test_run_prints_id_and_headline_metrics(capsys):
     code, out, err = run_cli(capsys, "run", *LOCAL)
-    assert code == 0 and err == ""
+    assert code == 0
     assert out.startswith("run ") and "test/accuracy" in out and "CI" in out
+    # the stages as they end, with their seconds, on stderr; stdout keeps the results
+    stages = [line.split()[0] for line in err.splitlines()]
+    assert stages == ["data", "split", "recorded", "fitted", "evaluated", "logged", "see"]
+    assert "569 rows, 30 columns" in err and err.count(" s\n") == 6
+
+
+def test_quiet_prints_results_only(capsys):
+    code, out, err = run_cli(capsys, "--quiet", "run", *LOCAL)
+    assert code == 0 and out.startswith("run ") and err == ""
 
 
 def test_compare_ranks_runs(capsys):
@@ -46,7 +55,7 @@ def test_compare_ranks_runs(capsys):
 def test_reproduce_reports_match(capsys):
     _, out, _ = run_cli(capsys, "run", *LOCAL)
     run_id = out.split()[1]
-    code, out, err = run_cli(capsys, "reproduce", run_id, *LOCAL)
+    code, out, err = run_cli(capsys, "--quiet", "reproduce", run_id, *LOCAL)
     assert code == 0 and "metrics match" in out and err == ""
 
 
@@ -94,7 +103,10 @@ def test_compare_leaves_out_unfinished_runs(capsys):
 def test_tracker_failing_at_start_is_one_line(capsys, registries):
     TRACKERS.register("refusing")(lambda: MockTracker(fail_on_start=True))
     code, _, err = run_cli(capsys, "run", *LOCAL, "--set", "tracker.name=refusing")
-    assert code == 2 and err == "error: mock tracker: no credentials\n"
+    # the stages done before the tracker refused, then the one error line
+    *done, last = err.splitlines()
+    assert code == 2 and last == "error: mock tracker: no credentials"
+    assert [line.split()[0] for line in done] == ["data", "split"]
 
 
 def test_module_entry_point_has_no_traceback(project):

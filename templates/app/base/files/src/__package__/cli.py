@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from <%- packageName %>.config import ExperimentConfig, load_config
 from <%- packageName %>.errors import MlexpError
+from <%- packageName %>.progress import configure
 from <%- packageName %>.registry import EVALUATORS, TRACKERS
 from <%- packageName %>.trackers.base import Tracker
 
@@ -20,6 +21,7 @@ DEFAULT_SWEEP = "configs/sweeps/default.yaml"
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     args = build_parser().parse_args(argv)
+    configure(quiet=args.quiet)
     try:
         return args.command(args)
     except MlexpError as exc:
@@ -32,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with one sub-command per command function."""
     parser = argparse.ArgumentParser(
         prog="python -m <%- packageName %>", description="Run, compare and reproduce experiments."
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print no progress lines, only results"
     )
     commands = parser.add_subparsers(required=True, metavar="command")
 

@@ -11,6 +11,7 @@ from <%- packageName %>.config import ExperimentConfig
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.evaluation import run_evaluation
 from <%- packageName %>.models.base import seed_model
+from <%- packageName %>.progress import LOG, stage
 from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, TRACKERS
 from <%- packageName %>.reproducibility import log_data_inputs, record_run_context
 from <%- packageName %>.trackers.base import Tracker
@@ -48,18 +49,27 @@ def run_experiment(
     seed_model(model, config.seed)
     check_model_params(model, config.model.params)
 
-    split = dataset.split(config.split.test_size, config.seed)
+    with stage("data") as details:
+        X, _ = dataset.load()
+        details.append(f"{dataset.name}: {X.shape[0]} rows, {X.shape[1]} columns")
+    with stage("split") as details:
+        split = dataset.split(config.split.test_size, config.seed)
+        details.append(f"{len(split.X_train)} train, {len(split.X_test)} test")
     missing = [c for c in config.evaluator.slice_by if c not in split.X_test.columns]
     if missing:
         raise ConfigError(f"evaluator.slice_by: no column {missing[0]!r} in {dataset.name}")
 
     with tracker.start_run(config.experiment, tags=tags) as run:
-        record_run_context(run, config, dataset)
-        log_data_inputs(run, dataset, split)
+        with stage("recorded") as details:
+            record_run_context(run, config, dataset)
+            log_data_inputs(run, dataset, split)
+            details.append(f"run {run.run_id}: config, code and data versions, environment")
 
         fit_started = time.perf_counter()
         try:
-            model.fit(split.X_train, split.y_train)
+            with stage("fitted") as details:
+                model.fit(split.X_train, split.y_train)
+                details.append(config.model.name)
         except ValueError as exc:
             message = f"model {config.model.name!r} cannot fit: {_one_line(exc)}"
             if config.model.params:
@@ -72,27 +82,33 @@ def run_experiment(
         if device is not None:
             run.set_tags({"device": device})
 
-        metrics = run_evaluation(
-            run,
-            evaluator,
-            model,
-            split.X_test,
-            split.y_test,
-            slice_by=config.evaluator.slice_by,
-            n_resamples=config.evaluator.bootstrap.n_resamples,
-            confidence=config.evaluator.bootstrap.confidence,
-            seed=config.seed,
-        )
+        with stage("evaluated") as details:
+            metrics = run_evaluation(
+                run,
+                evaluator,
+                model,
+                split.X_test,
+                split.y_test,
+                slice_by=config.evaluator.slice_by,
+                n_resamples=config.evaluator.bootstrap.n_resamples,
+                confidence=config.evaluator.bootstrap.confidence,
+                seed=config.seed,
+            )
+            shown = [f"test/{name}" for name in evaluator.headline if f"test/{name}" in metrics]
+            details.extend(f"{name} {metrics[name]:.4f}" for name in shown[:1])
         target = split.y_train.name
-        run.log_model(
-            model,
-            split.X_train.head(20),
-            config.evaluator.name,
-            target=None if target is None else str(target),
-        )
+        with stage("logged") as details:
+            run.log_model(
+                model,
+                split.X_train.head(20),
+                config.evaluator.name,
+                target=None if target is None else str(target),
+            )
+            details.append("model")
         run_seconds = time.perf_counter() - started
         timings = {"time/fit_seconds": fit_seconds, "time/run_seconds": run_seconds}
         run.log_metrics(timings)
+    LOG.info("%-9s %s", "see it", tracker.ui_hint())
     return RunResult(run.run_id, {**metrics, **timings})
 
 

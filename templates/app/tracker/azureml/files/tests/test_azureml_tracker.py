@@ -27,6 +27,7 @@ from <%- packageName %>.trackers.azureml_tracker import (
 )
 
 from conftest import check_tracker, fast_config
+from mocks import error_line
 
 SUBSCRIPTION, GROUP, WORKSPACE = "00000000-0000-0000-0000-000000000000", "ml-rg", "ml-ws"
 WORKSPACE_ID = (
@@ -184,7 +185,7 @@ def test_tracking_uri_is_looked_up_once(workspace_env, service):
 
 def test_no_workspace_is_one_line_naming_the_variables(capsys, service):
     assert main(["run", *FAST]) == 2
-    assert capsys.readouterr().err == f"error: {MISSING_WORKSPACE}\n"
+    assert error_line(capsys.readouterr().err) == f"error: {MISSING_WORKSPACE}\n"
     for variable in ("AZURE_SUBSCRIPTION_ID", "AZURE_RESOURCE_GROUP", "AZUREML_WORKSPACE_NAME"):
         assert variable in MISSING_WORKSPACE
     assert service.calls == []
@@ -213,7 +214,7 @@ def test_incomplete_workspace_names_what_is_missing(monkeypatch, service):
 def test_failed_lookup_is_one_line(error, expected, workspace_env, service, capsys):
     service.lookup_error = error
     assert main(["run", *FAST]) == 2
-    err = capsys.readouterr().err
+    err = error_line(capsys.readouterr().err)
     assert err.count("\n") == 1
     assert (expected or NO_CREDENTIAL) in err
     if expected is None:

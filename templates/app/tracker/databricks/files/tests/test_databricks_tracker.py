@@ -17,6 +17,7 @@ from <%- packageName %>.registry import TRACKERS
 from <%- packageName %>.trackers.databricks_tracker import MISSING, DatabricksTracker
 
 from conftest import check_tracker
+from mocks import error_line
 
 HOST = "https://dbc-0000.cloud.databricks.com"
 FAST = ["--set", "evaluator.bootstrap.n_resamples=50"]
@@ -136,7 +137,7 @@ def test_missing_credentials_fail_at_start_in_one_line(environment, expected, mo
 
 def test_cli_without_credentials_prints_one_line(capsys, calls):
     assert main(["run", *FAST]) == 2
-    assert capsys.readouterr().err == f"error: {MISSING}\n"
+    assert error_line(capsys.readouterr().err) == f"error: {MISSING}\n"
     assert "DATABRICKS_HOST" in MISSING and "DATABRICKS_TOKEN" in MISSING
     assert calls == []
 

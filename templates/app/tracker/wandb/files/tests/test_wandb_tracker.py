@@ -18,6 +18,7 @@ from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.trackers.wandb_tracker import NO_API_KEY, WandbTracker, project_name
 
 from conftest import commit_project, example_data_file, fast_config
+from mocks import error_line
 
 FAST = ["--set", "evaluator.bootstrap.n_resamples=50"]
 WANDB_VARIABLES = (
@@ -119,7 +120,7 @@ def test_failed_run_is_failed_in_both_places(project, offline):
 def test_missing_api_key_online_is_one_line_and_leaves_nothing(capsys, project, monkeypatch):
     monkeypatch.delenv("WANDB_MODE")
     assert main(["run", *FAST]) == 2
-    err = capsys.readouterr().err
+    err = error_line(capsys.readouterr().err)
     assert err == f"error: {NO_API_KEY}\n"
     assert "WANDB_API_KEY" in err and "WANDB_MODE=offline" in err
     assert not any((project / "runs").glob("*/*")), "a run folder was left behind"

@@ -1,0 +1,39 @@
+"""What a long command is doing, on stderr: each stage as it ends, with its time.
+
+``python -m <%- packageName %> --quiet ...`` keeps warnings and errors only. The lines are plain
+text (no colour, no redrawing), so a log file or a CI job reads what a terminal shows, and
+stdout keeps only the results.
+"""
+
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+LOG = logging.getLogger("<%- packageName %>")
+
+
+def configure(quiet: bool = False) -> None:
+    """Send the package's progress lines to stderr; only warnings and errors when ``quiet``."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    LOG.handlers[:] = [handler]
+    LOG.setLevel(logging.WARNING if quiet else logging.INFO)
+    LOG.propagate = False
+    # the trackers' own INFO lines (an SQLite store's table creation...) are not progress
+    for library in ("mlflow", "alembic"):
+        logging.getLogger(library).setLevel(logging.WARNING)
+
+
+@contextmanager
+def stage(name: str) -> Iterator[list[str]]:
+    """Time the block and, when it ends without error, log ``name``, its details and seconds.
+
+    The block appends its details (``"426 rows"``) to the list it is given.
+    """
+    details: list[str] = []
+    started = time.perf_counter()
+    yield details
+    seconds = time.perf_counter() - started
+    LOG.info("%-9s %s", name, ", ".join([*details, f"{seconds:.2f} s"]))
