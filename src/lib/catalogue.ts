@@ -53,6 +53,8 @@ export const CATALOGUE: readonly PythonDependency[] = [
   // model_package.py writes and reads `model.joblib`.
   { name: 'joblib', range: '>=1.4,<2', group: 'runtime', imports: ['joblib'], conda: 'joblib', untyped: true },
   { name: 'pyyaml', range: '>=6,<7', group: 'runtime', imports: ['yaml'], conda: 'pyyaml' },
+  // env_file.py loads the project's `.env` for the CLI and the notebooks.
+  { name: 'python-dotenv', range: '>=1,<2', group: 'runtime', imports: ['dotenv'], conda: 'python-dotenv' },
   {
     name: 'mlflow',
     range: '>=3.7,<4',

@@ -133,12 +133,14 @@ function qualityTools(answers: Answers): Record<string, unknown> {
 
 /**
  * What the sdist carries beside the package: the suite with its helpers and every file it reads
- * (configs, and the tracker's job files), so that an unpacked sdist installs and tests itself.
+ * (configs, the git ignore rules and `.env.example`, the tracker's job files), so that an unpacked
+ * sdist installs and tests itself.
  */
 function sdistSources(answers: Answers): { folders: string[]; files: string[] } {
   return {
     folders: ['tests', 'configs', ...(answers.tracker === 'databricks' || answers.tracker === 'azureml' ? ['jobs'] : [])],
-    files: answers.tracker === 'databricks' ? ['databricks.yml'] : [],
+    // the suite checks that git ignores .env and keeps .env.example
+    files: ['.gitignore', '.env.example', ...(answers.tracker === 'databricks' ? ['databricks.yml'] : [])],
   };
 }
 

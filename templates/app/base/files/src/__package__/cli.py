@@ -1,5 +1,6 @@
 """Command line: ``python -m <%- packageName %> {run,predict,sweep,reproduce,compare,ui}``.
 
+Variables in the project's ``.env`` are loaded first, without replacing those already set.
 Setup problems (``MlexpError``) print one ``error: ...`` line and exit with status 2.
 Heavy libraries are imported inside the commands to keep start-up fast.
 """
@@ -9,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from <%- packageName %>.config import ExperimentConfig, load_config
+from <%- packageName %>.env_file import load_env_file
 from <%- packageName %>.errors import MlexpError
 from <%- packageName %>.progress import configure
 from <%- packageName %>.registry import EVALUATORS, TRACKERS
@@ -23,6 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure(quiet=args.quiet)
     try:
+        load_env_file()
         return args.command(args)
     except MlexpError as exc:
         message = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())

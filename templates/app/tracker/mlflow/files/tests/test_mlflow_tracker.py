@@ -200,3 +200,30 @@ def test_run_stores_a_pyfunc_model_with_signature(monkeypatch, project, store_ur
 def test_trials_nest_under_the_parent_run(store_uri):
     tags = MlflowTracker(tracking_uri=store_uri).child_tags("abc")
     assert tags == {"sweep.parent": "abc", "mlflow.parentRunId": "abc"}
+
+
+@pytest.fixture
+def dotenv_uri(project, monkeypatch):
+    """The ``MLFLOW_TRACKING_URI`` a test's ``.env`` sets is removed again afterwards."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "placeholder")
+    monkeypatch.delenv("MLFLOW_TRACKING_URI")
+    (project / "configs/mlflow.yaml").write_text(
+        "extends: experiment.yaml\ntracker: {name: mlflow}\n"
+        "evaluator: {bootstrap: {n_resamples: 50}}\n"
+    )
+
+
+def test_a_tracking_uri_in_dotenv_is_where_a_run_goes(project, store_uri, dotenv_uri, capsys):
+    (project / ".env").write_text(f"MLFLOW_TRACKING_URI={store_uri}\n")
+    assert main(["run", "--config", "configs/mlflow.yaml"]) == 0
+    run_id = capsys.readouterr().out.split()[1]
+    assert MlflowClient(tracking_uri=store_uri).get_run(run_id).info.status == "FINISHED"
+    assert not (project / "mlflow.db").exists()
+
+
+def test_a_tracking_uri_already_set_wins_over_dotenv(project, dotenv_uri, monkeypatch, capsys):
+    (project / ".env").write_text("MLFLOW_TRACKING_URI=sqlite:///from-dotenv.db\n")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "sqlite:///from-shell.db")
+    assert main(["ui", "--config", "configs/mlflow.yaml"]) == 0
+    out = capsys.readouterr().out
+    assert "from-shell.db" in out and "from-dotenv" not in out
