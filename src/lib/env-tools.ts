@@ -375,7 +375,6 @@ const uv: EnvToolStrategy = {
         ...qualityTools(answers),
       },
     }),
-    '.python-version': `${answers.python}\n`,
   }),
   install: (_answers, python) => [{ command: 'uv', args: ['sync', '--python', python] }],
   group: (group) => ({ run: `uv run --group ${group} ` }),

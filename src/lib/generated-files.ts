@@ -93,5 +93,7 @@ export function generatedFiles(context: TemplateContext): Record<string, string>
     '.pre-commit-config.yaml': preCommitConfig(),
     'mkdocs.yml': mkdocsConfig(context),
     Dockerfile: dockerfile(context),
+    // the chosen Python, for every env tool: uv and pyenv (so Poetry and venv's python3.X) read it
+    '.python-version': `${context.python}\n`,
   };
 }
