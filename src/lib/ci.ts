@@ -40,20 +40,31 @@ function ciEnvironment(answers: Answers): CiEnvironment {
   return byTool[answers.envTool];
 }
 
-/** `mkdocs build --strict` with the docs group added the env tool's way (CI's prefix when it needs none). */
-function docsBuild(answers: Answers, run: string): string {
+/**
+ * `mkdocs build --strict` with the docs group added the env tool's way, each command behind `run`
+ * where it runs in the environment (a group pip installs goes into the environment's python).
+ */
+export function docsCommands(answers: Answers, run: string): string[] {
   const docs = ENV_TOOL_STRATEGIES[answers.envTool].group('docs');
-  return [...(docs.install ? [docs.install] : []), `${docs.run || run}mkdocs build --strict`].join(' && ');
+  const install = docs.install?.startsWith('python ') ? `${run}${docs.install}` : docs.install;
+  return [...(install ? [install] : []), `${docs.run || run}mkdocs build --strict`];
 }
 
-/** The checks every CI runs, in order: [title, command]. */
-function checks(answers: Answers, run: string): Array<[string, string]> {
+export interface Check {
+  name: string;
+  run: string;
+  /** The project's `make` verb that runs it too (src/lib/tasks.ts). */
+  verb: 'lint' | 'test' | 'docs';
+}
+
+/** The checks every CI runs, in order, each behind the environment's `run` prefix. */
+export function checks(answers: Answers, run: string): Check[] {
   return [
-    ['Lint', `${run}ruff check . && ${run}ruff format --check . && ${run}hadolint Dockerfile`],
-    ['Type check', `${run}mypy`],
-    ['Test', `${run}pytest`],
-    ['Notebooks have no outputs', `${run}nbstripout --verify notebooks/*.ipynb`],
-    ['Docs', docsBuild(answers, run)],
+    { name: 'Lint', run: `${run}ruff check . && ${run}ruff format --check . && ${run}hadolint Dockerfile`, verb: 'lint' },
+    { name: 'Type check', run: `${run}mypy`, verb: 'lint' },
+    { name: 'Test', run: `${run}pytest`, verb: 'test' },
+    { name: 'Notebooks have no outputs', run: `${run}nbstripout --verify notebooks/*.ipynb`, verb: 'lint' },
+    { name: 'Docs', run: docsCommands(answers, run).join(' && '), verb: 'docs' },
   ];
 }
 
@@ -79,7 +90,7 @@ function githubWorkflow(answers: Answers): string {
           { uses: 'actions/checkout@v4' },
           ...setup,
           { name: 'Create the environment', run: environment.install.join('\n') },
-          ...checks(answers, environment.run).map(([name, run]) => ({ name, run })),
+          ...checks(answers, environment.run).map(({ name, run }) => ({ name, run })),
         ],
       },
       // the Dockerfile is linted and parsed in `test`; this job builds it (GitHub's runners have docker)
@@ -108,7 +119,7 @@ function azurePipeline(answers: Answers): string {
     steps: [
       ...setup,
       { bash: environment.install.join('\n'), displayName: 'Create the environment' },
-      ...checks(answers, environment.run).map(([displayName, bash]) => ({ bash, displayName })),
+      ...checks(answers, environment.run).map(({ name, run }) => ({ bash: run, displayName: name })),
     ],
   };
   return toYaml(pipeline);

@@ -6,6 +6,7 @@ import { MLFLOW_TRACKERS, type Structure, type Tracker } from './values.js';
 import { distributionName } from './names.js';
 import { ENV_TOOL_STRATEGIES, type EnvToolStrategy, type GroupUse } from './env-tools.js';
 import { OPTIONAL_GROUPS, type OptionalGroup } from './catalogue.js';
+import { taskTable } from './tasks.js';
 import { yamlScalar } from './yaml-scalar.js';
 
 export interface StructureFacts {
@@ -67,6 +68,8 @@ export interface TemplateContext extends Answers {
   generatorVersion: string;
   /** Layout lines for the README, for the folders actually generated: [folder, description]. */
   layout: Array<[string, string]>;
+  /** The Makefile's verbs for the README: [verb, summary, commands typed in the environment]. */
+  tasks: Array<[string, string, string]>;
   /** A string as a YAML scalar, quoted where YAML 1.1 would read another type (`yes`, `007`). */
   yaml: (value: string) => string;
 }
@@ -94,6 +97,7 @@ export function buildContext(answers: Answers, generatorVersion: string, written
     year: new Date().getFullYear(),
     generatorVersion,
     layout,
+    tasks: taskTable(answers),
     yaml: yamlScalar,
   };
 }

@@ -47,6 +47,15 @@ export interface EnvToolStrategy {
   runPrefix: string;
   /** The command that activates the environment in a shell, when commands need it. */
   activate?: (answers: Answers) => string;
+  /**
+   * Prefix that runs a command inside the environment without activating it, from the project
+   * root (the Makefile's): `.venv/bin/`, `uv run `.
+   */
+  runner: (answers: Answers) => string;
+  /** Shell lines that create the environment when missing, then install the declared set (`make requirements`). */
+  requirements: (answers: Answers) => string[];
+  /** The install step typed in the project's environment (activated, for venv and conda). */
+  installCommand: string;
   /** How to add a runtime dependency, update, and lock or export (for docs). */
   add: string;
   update: string;
@@ -212,6 +221,12 @@ const venv: EnvToolStrategy = {
   ],
   runPrefix: '',
   activate: () => 'source .venv/bin/activate',
+  runner: () => '.venv/bin/',
+  requirements: (answers) => [
+    `test -x .venv/bin/python || python${answers.python} -m venv .venv`,
+    '.venv/bin/python -m pip install -r requirements-dev.txt -e .',
+  ],
+  installCommand: 'pip install -r requirements-dev.txt -e .',
   add: 'add the package with a version range to requirements.txt, then `pip install -r requirements-dev.txt -e .`',
   update: 'pip install --upgrade -r requirements-dev.txt -e .',
   lock: 'pip freeze --exclude-editable > requirements.lock',
@@ -268,6 +283,14 @@ const conda: EnvToolStrategy = {
   ],
   runPrefix: '',
   activate: (answers) => `conda activate ${distributionName(answers.projectName) ?? answers.packageName}`,
+  runner: (answers) => `conda run --no-capture-output -n ${distributionName(answers.projectName) ?? answers.packageName} `,
+  requirements: (answers) => {
+    const name = distributionName(answers.projectName) ?? answers.packageName;
+    return [
+      `if conda run -n ${name} python -c '' >/dev/null 2>&1; then conda env update -n ${name} -f environment.yml --prune; else conda env create -f environment.yml; fi`,
+    ];
+  },
+  installCommand: 'conda env update -f environment.yml --prune',
   add: 'add the package to environment.yml (conda-forge name; under `pip:` only if conda-forge lacks it), then `conda env update -f environment.yml --prune`',
   update: 'conda env update -f environment.yml --prune',
   lock: 'conda env export --from-history > environment.lock.yml',
@@ -309,6 +332,9 @@ const poetry: EnvToolStrategy = {
   id: 'poetry',
   setup: (answers) => [`poetry env use python${answers.python}`, 'poetry install'],
   runPrefix: 'poetry run ',
+  runner: () => 'poetry run ',
+  requirements: () => ['poetry install'],
+  installCommand: 'poetry install',
   add: 'poetry add "<package>>=1,<2"',
   update: 'poetry update',
   lock: 'poetry lock',
@@ -357,6 +383,9 @@ const uv: EnvToolStrategy = {
   id: 'uv',
   setup: () => ['uv sync'],
   runPrefix: 'uv run ',
+  runner: () => 'uv run ',
+  requirements: () => ['uv sync'],
+  installCommand: 'uv sync',
   add: 'uv add "<package>>=1,<2"',
   update: 'uv lock --upgrade && uv sync',
   lock: 'uv lock',

@@ -5,6 +5,7 @@
  */
 import { stringify as toYaml } from 'yaml';
 import { ciFiles } from './ci.js';
+import { makefile } from './tasks.js';
 import type { TemplateContext } from './context.js';
 import { dockerfile } from './dockerfile.js';
 
@@ -95,5 +96,6 @@ export function generatedFiles(context: TemplateContext): Record<string, string>
     Dockerfile: dockerfile(context),
     // the chosen Python, for every env tool: uv and pyenv (so Poetry and venv's python3.X) read it
     '.python-version': `${context.python}\n`,
+    Makefile: makefile(context),
   };
 }

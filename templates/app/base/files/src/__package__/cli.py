@@ -1,4 +1,4 @@
-"""Command line: ``python -m <%- packageName %> {run,predict,sweep,reproduce,compare,ui}``.
+"""Command line: ``python -m <%- packageName %> {run,data,predict,sweep,reproduce,compare,ui}``.
 
 Variables in the project's ``.env`` are loaded first, without replacing those already set.
 Setup problems (``MlexpError``) print one ``error: ...`` line and exit with status 2.
@@ -13,7 +13,7 @@ from <%- packageName %>.config import ExperimentConfig, load_config
 from <%- packageName %>.env_file import load_env_file
 from <%- packageName %>.errors import MlexpError
 from <%- packageName %>.progress import configure
-from <%- packageName %>.registry import EVALUATORS, TRACKERS
+from <%- packageName %>.registry import DATASETS, EVALUATORS, TRACKERS
 from <%- packageName %>.trackers.base import Tracker
 
 DEFAULT_CONFIG = "configs/experiment.yaml"
@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(run)
     _add_overrides(run)
     run.set_defaults(command=cmd_run)
+
+    data = commands.add_parser("data", help="write the config's dataset if missing, describe it")
+    _add_config(data)
+    _add_overrides(data)
+    data.set_defaults(command=cmd_data)
 
     predict = commands.add_parser("predict", help="batch-predict a file with a run's model")
     predict.add_argument("--run", required=True, dest="run_id", help="id of the logged run")
@@ -95,6 +100,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     result = run_experiment(config)
     print(f"run {result.run_id}  experiment {config.experiment}  tracker {config.tracker.name}")
     print(format_metrics(result.metrics))
+    return 0
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    """Load the config's dataset (writing it first if it can, like the example) and describe it."""
+    config = load_config(args.config, args.overrides)
+    dataset = DATASETS.build(config.dataset.name, config.dataset.params)
+    features, target = dataset.load()
+    print(
+        f"dataset {config.dataset.name} version {dataset.version}: {len(features)} rows,"
+        f" {features.shape[1]} features, target {target.name}"
+    )
+    print(f"  sha256 {dataset.fingerprint()}")
     return 0
 
 
