@@ -1,5 +1,6 @@
 """The command line: outputs, exit codes and one-line errors."""
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import pytest
 from <%- packageName %>.cli import main
 from <%- packageName %>.registry import TRACKERS
 
+from conftest import example_data_file
 from mocks import MockTracker
 
 LOCAL = ["--config", "configs/local.yaml"]
@@ -59,6 +61,15 @@ def test_reproduce_reports_match(capsys):
     assert code == 0 and "metrics match" in out and err == ""
 
 
+def test_data_writes_the_example_file_then_describes_it(capsys):
+    data_file = example_data_file()
+    assert not data_file.exists()
+    code, out, err = run_cli(capsys, "data", *LOCAL)
+    assert code == 0 and err == ""
+    assert out.startswith("dataset breast_cancer version 1: 569 rows, 30 features, target ")
+    assert hashlib.sha256(data_file.read_bytes()).hexdigest() in out
+
+
 def test_ui_points_at_the_runs_folder(capsys, project):
     code, out, _ = run_cli(capsys, "ui", *LOCAL)
     assert code == 0 and str(project / "runs") in out
@@ -73,6 +84,7 @@ def test_ui_points_at_the_runs_folder(capsys, project):
         (["run", *LOCAL, "--set", "seed"], "error: bad --set 'seed'"),
         (["run", *LOCAL, "--set", "model.params.C=-1"], "error: model.params.C: The 'C' param"),
         (["reproduce", "f" * 32, *LOCAL], "error: no run ffffffff"),
+        (["data", *LOCAL, "--set", "dataset.name=nope"], "error: unknown dataset 'nope'; known: "),
     ],
 )
 def test_setup_errors_are_one_line_with_status_2(capsys, argv, message):
