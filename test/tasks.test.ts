@@ -78,7 +78,7 @@ describe('Makefile', () => {
     [
       'conda',
       [
-        "if conda run -n churn-model python -c '' >/dev/null 2>&1; then conda env update -n churn-model -f environment.yml --prune; else conda env create -f environment.yml; fi",
+        "if conda run -n churn-model python --version >/dev/null 2>&1; then conda env update -n churn-model -f environment.yml --prune; else conda env create -f environment.yml; fi",
       ],
     ],
     ['poetry', ['poetry install']],

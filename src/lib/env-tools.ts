@@ -287,7 +287,7 @@ const conda: EnvToolStrategy = {
   requirements: (answers) => {
     const name = distributionName(answers.projectName) ?? answers.packageName;
     return [
-      `if conda run -n ${name} python -c '' >/dev/null 2>&1; then conda env update -n ${name} -f environment.yml --prune; else conda env create -f environment.yml; fi`,
+      `if conda run -n ${name} python --version >/dev/null 2>&1; then conda env update -n ${name} -f environment.yml --prune; else conda env create -f environment.yml; fi`,
     ];
   },
   installCommand: 'conda env update -f environment.yml --prune',

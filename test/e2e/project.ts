@@ -58,14 +58,24 @@ function inEnvironment(project: Generated, command: string, args: string[]): [st
   }
 }
 
+interface RunOptions {
+  env?: Record<string, string>;
+  reject?: boolean;
+  timeout?: number;
+}
+
 /** Run `command` inside the project's environment from its root; resolves with the result. */
-export async function runInProject(
-  project: Generated,
-  command: string,
-  args: string[],
-  options: { env?: Record<string, string>; reject?: boolean; timeout?: number } = {},
-) {
+export async function runInProject(project: Generated, command: string, args: string[], options: RunOptions = {}) {
   const [file, fileArgs] = inEnvironment(project, command, args);
+  return runFrom(project, file, fileArgs, [command, ...args].join(' '), options);
+}
+
+/** `make <args>` from the project's root, as typed there: the Makefile finds the environment itself. */
+export async function makeInProject(project: Generated, args: string[], options: RunOptions = {}) {
+  return runFrom(project, 'make', ['--no-print-directory', ...args], ['make', ...args].join(' '), options);
+}
+
+async function runFrom(project: Generated, file: string, fileArgs: string[], label: string, options: RunOptions) {
   const execaOptions: Options = {
     cwd: project.root,
     env: projectEnv(options.env),
@@ -76,10 +86,13 @@ export async function runInProject(
   };
   const result = await execa(file, fileArgs, execaOptions);
   if ((options.reject ?? true) && result.exitCode !== 0) {
-    throw new Error(`${[command, ...args].join(' ')} failed (exit ${result.exitCode}) in ${project.root}:\n${String(result.all)}`);
+    throw new Error(`${label} failed (exit ${result.exitCode}) in ${project.root}:\n${String(result.all)}`);
   }
   return { exitCode: result.exitCode ?? -1, output: String(result.all ?? '') };
 }
+
+/** The targets `make` alone lists, in order. */
+export const MAKE_VERBS = ['help', 'requirements', 'lint', 'format', 'test', 'data', 'train', 'sweep', 'serve'];
 
 /** The metrics lines `python -m <pkg> run` prints, for comparing two runs. */
 export function metricLines(output: string): string[] {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { CLI } from '../helpers.js';
-import { generate, metricLines, projectEnv, runId, runInProject, type Generated } from './project.js';
+import { generate, MAKE_VERBS, makeInProject, metricLines, projectEnv, runId, runInProject, type Generated } from './project.js';
 
 const mlexp = (args: string[], cwd: string) =>
   execa('node', [CLI, ...args], { cwd, reject: false, stdin: 'ignore', all: true, env: projectEnv() });
@@ -34,9 +34,22 @@ describe('venv + MLflow project upgraded to uv + W&B, then grown with every bloc
 
     const sync = await uvSync(project);
     expect(sync.exitCode, sync.all).toBe(0);
-    const tests = await runInProject(project, 'pytest', ['-q', '-p', 'no:cacheprovider']);
+    // the Makefile was re-rendered for uv: every target runs through `uv run`
+    const help = await makeInProject(project, []);
+    expect(help.output.split('\n').map((line) => line.trim().split(/\s+/)[0])).toEqual(MAKE_VERBS);
+    expect((await makeInProject(project, ['requirements'])).output).toMatch(/^uv sync$/m);
+    const tests = await makeInProject(project, ['test'], { env: { PYTEST_ADDOPTS: '-q -p no:cacheprovider' } });
+    expect(tests.output).toMatch(/^uv run pytest$/m);
     expect(tests.output).toMatch(/\d+ passed/);
-    const first = await runInProject(project, 'python', ['-m', 'switch', 'run']);
+    const lint = await makeInProject(project, ['lint']);
+    expect(lint.output).toMatch(/^Success: no issues found in \d+ source files$/m);
+    const before = await execa('git', ['status', '--porcelain'], { cwd: project.root });
+    await makeInProject(project, ['format']);
+    expect((await execa('git', ['status', '--porcelain'], { cwd: project.root })).stdout).toBe(before.stdout);
+    expect((await makeInProject(project, ['data'])).output).toMatch(/^dataset breast_cancer version 1: 569 rows/m);
+    expect((await makeInProject(project, ['serve'])).output).toMatch(/upload the offline runs with `wandb sync /);
+    expect((await makeInProject(project, ['sweep', 'TRIALS=1'])).output).toMatch(/^uv run python -m switch sweep --trials 1 *$/m);
+    const first = await makeInProject(project, ['train']);
     expect(first.output).toMatch(/tracker wandb/);
     const id = runId(first.output);
     expect((await runInProject(project, 'python', ['-m', 'switch', 'compare'])).output).toContain(id);

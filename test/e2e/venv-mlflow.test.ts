@@ -1,15 +1,15 @@
 /**
  * The default project, as a newcomer gets it: venv + pip, embedded MLflow, the ccds layout,
- * GitHub CI. Installed for real by the generator's install step, then its own tests, ruff, the
- * example experiment (twice), compare, reproduce, the notebook, the pre-commit hooks, and a real
- * `mlflow server` on 127.0.0.1.
+ * GitHub CI. Installed for real by the generator's install step, then every `make` target (its own
+ * tests, what CI lints, format, data, train, sweep, serve), the example experiment twice, compare,
+ * reproduce, the notebook, the pre-commit hooks, and a real `mlflow server` on 127.0.0.1.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, freePort, ROOT, tmpFolder } from '../helpers.js';
-import { generate, metricLines, projectEnv, runId, runInProject, type Generated } from './project.js';
+import { generate, MAKE_VERBS, makeInProject, metricLines, projectEnv, runId, runInProject, type Generated } from './project.js';
 
 let project: Generated;
 
@@ -33,16 +33,26 @@ describe('default project (venv + pip, MLflow)', () => {
     expect(log.stdout).toMatch(/Generate churn-model with generator-mlexp/);
   });
 
-  it('passes its own tests, ruff check and ruff format --check', async () => {
-    const tests = await runInProject(project, 'pytest', ['-q', '-p', 'no:cacheprovider']);
+  it('passes its own tests and what CI lints through make; make help, requirements, format and data work', async () => {
+    const help = await makeInProject(project, []);
+    expect(help.output.split('\n').map((line) => line.trim().split(/\s+/)[0])).toEqual(MAKE_VERBS);
+    const requirements = await makeInProject(project, ['requirements']);
+    expect(requirements.output).toMatch(/^\.venv\/bin\/python -m pip install -r requirements-dev.txt -e \.$/m);
+    const tests = await makeInProject(project, ['test'], { env: { PYTEST_ADDOPTS: '-q -p no:cacheprovider' } });
     expect(tests.output).toMatch(/\d+ passed/);
     expect(tests.output).not.toMatch(/failed|error/i);
-    await runInProject(project, 'ruff', ['check', '.']);
-    await runInProject(project, 'ruff', ['format', '--check', '.']);
+    const lint = await makeInProject(project, ['lint']); // ruff check, ruff format --check, mypy, nbstripout --verify
+    expect(lint.output).toMatch(/^All checks passed!$/m);
+    expect(lint.output).toMatch(/^Success: no issues found in \d+ source files$/m);
+    await makeInProject(project, ['format']);
+    expect((await git(['status', '--porcelain'])).stdout).toBe('');
+    const data = await makeInProject(project, ['data']);
+    expect(data.output).toMatch(/^dataset breast_cancer version 1: 569 rows, 30 features, target target$/m);
+    expect(existsSync(path.join(project.root, 'data/raw/breast_cancer.csv'))).toBe(true);
   });
 
   it('runs the example experiment twice with identical metrics, then compares and reproduces it', async () => {
-    const first = await runInProject(project, 'python', ['-m', 'churn_model', 'run']);
+    const first = await makeInProject(project, ['train']);
     const second = await runInProject(project, 'python', ['-m', 'churn_model', 'run']);
     expect(metricLines(first.output).length).toBeGreaterThanOrEqual(3);
     expect(metricLines(second.output)).toEqual(metricLines(first.output));
@@ -54,6 +64,8 @@ describe('default project (venv + pip, MLflow)', () => {
 
     const compare = await runInProject(project, 'python', ['-m', 'churn_model', 'compare']);
     expect(compare.output).toContain(id);
+    const serve = await makeInProject(project, ['serve']);
+    expect(serve.output).toContain(`mlflow ui --backend-store-uri sqlite:///${project.root}/mlflow.db`);
 
     const reproduce = await runInProject(project, 'python', ['-m', 'churn_model', 'reproduce', id]);
     expect(reproduce.output).toMatch(/metrics match/);
@@ -147,7 +159,8 @@ describe('default project (venv + pip, MLflow)', () => {
   });
 
   it('sweeps with two workers: a parent run with a best-trial summary and its child runs', async () => {
-    const sweep = await runInProject(project, 'python', ['-m', 'churn_model', 'sweep', '--trials', '4', '--workers', '2']);
+    const sweep = await makeInProject(project, ['sweep', 'TRIALS=4', 'WORKERS=2']);
+    expect(sweep.output).toMatch(/ trials 4$/m);
     const parent = /parent run ([0-9a-f]+)/i.exec(sweep.output)?.[1] ?? runId(sweep.output);
     const run = JSON.parse((await runInProject(project, 'python', [path.join(ROOT, 'test/e2e/readback.py'), `sqlite:///${project.root}/mlflow.db`, parent])).output);
     expect(Object.keys(run.metrics).some((name: string) => name.startsWith('best/'))).toBe(true);
