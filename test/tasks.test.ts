@@ -93,7 +93,7 @@ describe("README's table of the verbs", () => {
     const rows = Object.fromEntries(taskTable(answers('venv')).map(([verb, , command]) => [verb, command]));
     expect(rows).toMatchObject({
       requirements: 'pip install -r requirements-dev.txt -e .',
-      lint: 'ruff check . && ruff format --check . && mypy && nbstripout --verify notebooks/*.ipynb',
+      lint: 'ruff check . && ruff format --check . && hadolint Dockerfile && mypy && nbstripout --verify notebooks/*.ipynb',
       train: 'python -m churn_model run',
       sweep: 'python -m churn_model sweep [--trials N] [--workers N]',
     });
