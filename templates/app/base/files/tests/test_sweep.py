@@ -1,13 +1,13 @@
 """Optuna sweeps: parallel workers, child runs under one parent, shared studies."""
 
 import json
-import os
-import subprocess
-import sys
+import pickle
 
 import pytest
 import yaml
 
+from <%- packageName %> import sweep as sweep_module
+from <%- packageName %>.cli import main
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.registry import TRACKERS
 from <%- packageName %>.sweep import load_sweep, run_sweep
@@ -38,10 +38,17 @@ def children_of(parent_id, experiment):
     return [run for run in runs if run.tags.get("sweep.parent") == parent_id]
 
 
-def test_two_worker_sweep_logs_children_and_parent_summary(project):
+def test_two_worker_sweep_logs_children_and_parent_summary(project, monkeypatch):
     sweep = load_sweep(write_sweep(project))
+    # A worker process gets its arguments pickled (spawn): they must survive the trip.
+    assert pickle.loads(pickle.dumps((sweep, list(FAST)))) == (sweep, list(FAST))
+    # The second worker is a real process sharing the SQLite storage, forked rather than
+    # spawned so that it does not import the whole stack again (the end-to-end tests run
+    # `sweep --workers 2` as users do, with spawn).
+    monkeypatch.setattr(sweep_module, "START_METHOD", "fork")
     summary = run_sweep(sweep, workers=2, overrides=FAST)
 
+    # This process runs 2 trials itself: the other 2 are the second worker's.
     tracker = TRACKERS.build("local")
     parent = tracker.get_run(summary.parent_run_id)
     children = children_of(summary.parent_run_id, parent.experiment)
@@ -56,19 +63,18 @@ def test_two_worker_sweep_logs_children_and_parent_summary(project):
     assert len(trials) == 4 and (project / "sweeps" / "test-sweep.db").is_file()
 
 
-def test_second_process_joins_the_study_through_shared_storage(project):
+def test_a_later_sweep_command_joins_the_study_through_shared_storage(project, capsys):
     path = write_sweep(project, trials=2)
     storage = f"sqlite:///{(project / 'shared.db').as_posix()}"
     first = run_sweep(load_sweep(path), storage=storage, overrides=FAST)
 
-    command = [sys.executable, "-m", "<%- packageName %>", "sweep", "--config", str(path)]
-    command += ["--storage", storage, "--trials", "2"]
+    argv = ["sweep", "--config", str(path), "--storage", storage, "--trials", "2"]
     for override in FAST:
-        command += ["--set", override]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    joined = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    assert joined.returncode == 0, joined.stderr
-    assert f"parent run {first.parent_run_id}  trials 4" in joined.stdout
+        argv += ["--set", override]
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"parent run {first.parent_run_id}  trials 4" in out
     experiment = TRACKERS.build("local").get_run(first.parent_run_id).experiment
     assert len(children_of(first.parent_run_id, experiment)) == 4
 

@@ -7,11 +7,12 @@ of ``trials``. Each trial is ``run_experiment`` on the base config with the samp
 logged as a child of one parent run (``Tracker.child_tags``); the parent run gets the best
 trial's params and metric and ``sweep.json`` with every trial.
 
-Workers are processes sharing one Optuna storage: by default the SQLite file
-``sweeps/<study>.db`` in the project; any database URL (``postgresql://...``) lets
-processes on several machines join the same study. The process that creates the study owns
-the parent run and writes its summary when its own workers finish; processes that join later
-tag their trials with the same parent. ``optuna`` is imported only when a sweep runs.
+Workers are processes sharing one Optuna storage, the calling process being the first of
+them: by default the SQLite file ``sweeps/<study>.db`` in the project; any database URL
+(``postgresql://...``) lets processes on several machines join the same study. The process
+that creates the study owns the parent run and writes its summary when its own workers
+finish; processes that join later tag their trials with the same parent. ``optuna`` is
+imported only when a sweep runs.
 """
 
 import json
@@ -34,6 +35,9 @@ from <%- packageName %>.registry import DATASETS, EVALUATORS, TRACKERS
 SAMPLERS = ("grid", "random", "tpe")
 TYPES = ("float", "int", "categorical")
 JOIN_TIMEOUT = 60.0
+# Workers start fresh interpreters: a forked copy of a process holding open database
+# connections and threads (MLflow, SQLAlchemy) is not safe.
+START_METHOD = "spawn"
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,8 @@ def run_sweep(
 ) -> SweepSummary:
     """Run ``trials`` trials (default: the config's) in ``workers`` processes; return a summary.
 
+    This process is one of the workers; the others are started with ``START_METHOD``.
+
     Creates the study (and its parent run) in ``storage``, or joins it when it exists.
     """
     optuna = _optuna()
@@ -138,9 +144,8 @@ def run_sweep(
     sweep = SweepConfig(**{**sweep.__dict__, "metric": metric, "direction": direction})
     url = storage or default_storage(sweep.study)
     try:
-        study = optuna.create_study(
-            study_name=sweep.study, storage=_storage(url), direction=direction
-        )
+        store = _storage(url)  # one storage object per process: each new one checks the schema
+        study = optuna.create_study(study_name=sweep.study, storage=store, direction=direction)
         created = True
     except optuna.exceptions.DuplicatedStudyError:
         created = False
@@ -148,9 +153,9 @@ def run_sweep(
         raise ConfigError(f"cannot open sweep storage {redact(url)}: {_first_line(exc)}") from None
 
     if not created:
-        parent_id = _wait_for_parent(optuna, sweep.study, url)
+        parent_id = _wait_for_parent(optuna, sweep.study, store, url)
         _run_workers(sweep, url, parent_id, trials, workers, list(overrides), seeded=False)
-        study = optuna.load_study(study_name=sweep.study, storage=_storage(url))
+        study = optuna.load_study(study_name=sweep.study, storage=store)
         return _summary(study, url, metric)
 
     with ExitStack() as stack:
@@ -167,7 +172,7 @@ def run_sweep(
                 )
             )
         except BaseException:
-            optuna.delete_study(study_name=sweep.study, storage=_storage(url))
+            optuna.delete_study(study_name=sweep.study, storage=store)
             raise
         study.set_user_attr("parent_run_id", parent.run_id)
         parent.log_params(
@@ -179,7 +184,7 @@ def run_sweep(
             }
         )
         _run_workers(sweep, url, parent.run_id, trials, workers, list(overrides), seeded=True)
-        study = optuna.load_study(study_name=sweep.study, storage=_storage(url))
+        study = optuna.load_study(study_name=sweep.study, storage=store)
         summary = _summary(study, url, metric)
         _log_summary(parent, summary, metric, study)
     return summary
@@ -251,15 +256,17 @@ def _run_workers(
         for i, share in enumerate(shares)
         if share
     ]
-    if len(jobs) == 1:
-        run_worker(*jobs[0])
-        return
-    context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=run_worker, args=job) for job in jobs]
+    # This process runs the first share itself: a worker fewer to start (each new interpreter
+    # imports the whole stack again, seconds per worker).
+    context: Any = multiprocessing.get_context(START_METHOD)
+    processes = [context.Process(target=run_worker, args=job) for job in jobs[1:]]
     for process in processes:
         process.start()
-    for process in processes:
-        process.join()
+    try:
+        run_worker(*jobs[0])
+    finally:
+        for process in processes:
+            process.join()
     failed = [p.exitcode for p in processes if p.exitcode != 0]
     if failed:
         raise MlexpError(f"{len(failed)} sweep worker(s) failed (exit codes {failed})")
@@ -312,10 +319,10 @@ def _log_summary(parent: Any, summary: SweepSummary, metric: str, study: Any) ->
     parent.log_artifact("sweep.json", json.dumps(table, indent=2, default=str))
 
 
-def _wait_for_parent(optuna: Any, study_name: str, url: str) -> str:
+def _wait_for_parent(optuna: Any, study_name: str, store: Any, url: str) -> str:
     deadline = time.monotonic() + JOIN_TIMEOUT
     while True:
-        study = optuna.load_study(study_name=study_name, storage=_storage(url))
+        study = optuna.load_study(study_name=study_name, storage=store)
         parent = study.user_attrs.get("parent_run_id")
         if parent:
             return str(parent)
