@@ -1,8 +1,7 @@
 """The command line: outputs, exit codes and one-line errors."""
 
 import hashlib
-import os
-import subprocess
+import runpy
 import sys
 
 import pytest
@@ -121,14 +120,11 @@ def test_tracker_failing_at_start_is_one_line(capsys, registries):
     assert [line.split()[0] for line in done] == ["data", "split"]
 
 
-def test_module_entry_point_has_no_traceback(project):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    result = subprocess.run(
-        [sys.executable, "-m", "<%- packageName %>", "run", *LOCAL, "--set", "model.name=nope"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert result.returncode == 2
-    assert result.stderr.startswith("error: unknown model") and result.stderr.count("\n") == 1
+def test_module_entry_point_has_no_traceback(capsys, monkeypatch):
+    # `python -m <%- packageName %>` in this process: a new interpreter would import everything again.
+    monkeypatch.setattr(sys, "argv", ["<%- packageName %>", "run", *LOCAL, "--set", "model.name=nope"])
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_module("<%- packageName %>", run_name="__main__", alter_sys=True)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.startswith("error: unknown model") and err.count("\n") == 1
