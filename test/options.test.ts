@@ -85,12 +85,31 @@ describe('dependency catalogue', () => {
   it('adds tracker SDKs only for their tracker', () => {
     const runtime = (tracker: Answers['tracker']) =>
       dependenciesFor({ ...DEFAULTS, tracker }, 'runtime').map((dependency) => dependency.name);
-    expect(runtime('none')).not.toContain('mlflow');
-    expect(runtime('mlflow')).toContain('mlflow');
-    expect(runtime('databricks')).toEqual(expect.arrayContaining(['mlflow', 'databricks-sdk']));
-    expect(runtime('azureml')).toEqual(expect.arrayContaining(['mlflow', 'azureml-mlflow', 'azure-identity']));
+    const store = ['mlflow-skinny', 'sqlalchemy', 'alembic'];
+    expect(runtime('none')).not.toEqual(expect.arrayContaining(['mlflow-skinny']));
+    expect(runtime('mlflow')).toEqual(expect.arrayContaining(store));
+    expect(runtime('databricks')).toEqual(expect.arrayContaining([...store, 'databricks-sdk']));
+    expect(runtime('azureml')).toEqual(expect.arrayContaining([...store, 'azureml-mlflow', 'azure-identity']));
     expect(runtime('wandb')).toContain('wandb');
-    expect(runtime('wandb')).not.toContain('mlflow');
+    expect(runtime('wandb')).not.toContain('mlflow-skinny');
+    expect(runtime('none')).not.toContain('sqlalchemy');
+  });
+
+  it('keeps the full MLflow (server and UI) out of the runtime set, in the dev set', () => {
+    const names = (tracker: Answers['tracker'], group: 'runtime' | 'dev') =>
+      dependenciesFor({ ...DEFAULTS, tracker }, group).map((dependency) => dependency.name);
+    for (const tracker of ['mlflow', 'databricks', 'azureml'] as const) {
+      expect(names(tracker, 'runtime')).not.toContain('mlflow');
+      expect(names(tracker, 'dev')).toContain('mlflow');
+    }
+    expect(names('wandb', 'dev')).not.toContain('mlflow');
+  });
+
+  it('adds an optional dependency that answers also need only once', () => {
+    const runtime = dependenciesFor({ ...DEFAULTS, tracker: 'mlflow', extras: ['sqlalchemy'] }, 'runtime');
+    expect(runtime.filter((dependency) => dependency.name === 'sqlalchemy')).toHaveLength(1);
+    const none = dependenciesFor({ ...DEFAULTS, tracker: 'none', extras: ['sqlalchemy'] }, 'runtime');
+    expect(none.map((dependency) => dependency.name)).toContain('sqlalchemy');
   });
 });
 

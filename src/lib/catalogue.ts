@@ -28,7 +28,10 @@ export interface PythonDependency {
   conda: string | null;
   /** When absent the dependency is always needed; else the answer values that need it. */
   neededBy?: Partial<Record<AnswerKey, readonly string[]>>;
-  /** Needed only once a sub-generator adds it (recorded in the project's `extras`). */
+  /**
+   * Needed once a sub-generator adds it (recorded in the project's `extras`), and by the answers in
+   * `neededBy` if any.
+   */
   optional?: true;
   /** Ships neither inline types nor stubs: mypy is told not to analyse its `imports`. */
   untyped?: true;
@@ -55,12 +58,36 @@ export const CATALOGUE: readonly PythonDependency[] = [
   { name: 'pyyaml', range: '>=6,<7', group: 'runtime', imports: ['yaml'], conda: 'pyyaml' },
   // env_file.py loads the project's `.env` for the CLI and the notebooks.
   { name: 'python-dotenv', range: '>=1,<2', group: 'runtime', imports: ['dotenv'], conda: 'python-dotenv' },
+  // A run needs MLflow's client and flavours only: mlflow-skinny, the same `mlflow` package without
+  // the server, the UI and their dependencies (about half the runtime set's size). The full
+  // `mlflow` is in the dev set, for `mlflow ui`.
   {
-    name: 'mlflow',
+    name: 'mlflow-skinny',
     range: '>=3.7,<4',
     group: 'runtime',
     imports: ['mlflow'],
-    conda: 'mlflow',
+    conda: 'mlflow-skinny',
+    neededBy: { tracker: MLFLOW_TRACKERS },
+  },
+  // What mlflow-skinny leaves out and the embedded SQLite store (`sqlite:///mlflow.db`) loads:
+  // every MLflow-family project has the `mlflow` tracker, whose tests use that store.
+  {
+    name: 'sqlalchemy',
+    range: '>=2,<3',
+    group: 'runtime',
+    imports: ['sqlalchemy'],
+    conda: 'sqlalchemy',
+    plugin: true,
+    neededBy: { tracker: MLFLOW_TRACKERS },
+    optional: true,
+  },
+  {
+    name: 'alembic',
+    range: '>=1.13,<2',
+    group: 'runtime',
+    imports: ['alembic'],
+    conda: 'alembic',
+    plugin: true,
     neededBy: { tracker: MLFLOW_TRACKERS },
   },
   // mlflow_tracker.py stores models in the skops format.
@@ -124,8 +151,16 @@ export const CATALOGUE: readonly PythonDependency[] = [
     plugin: true,
     optional: true,
   },
-  { name: 'sqlalchemy', range: '>=2,<3', group: 'runtime', imports: ['sqlalchemy'], conda: 'sqlalchemy', optional: true },
   { name: 'torch', range: '>=2.4,<3', group: 'runtime', imports: ['torch'], conda: 'pytorch', optional: true },
+  // The tracking server and UI (`mlflow ui`, `mlflow server`) over the runtime's mlflow-skinny.
+  {
+    name: 'mlflow',
+    range: '>=3.7,<4',
+    group: 'dev',
+    imports: ['mlflow'],
+    conda: 'mlflow',
+    neededBy: { tracker: MLFLOW_TRACKERS },
+  },
   { name: 'pytest', range: '>=8,<10', group: 'dev', imports: ['pytest', '_pytest'], conda: 'pytest' },
   { name: 'ruff', range: '>=0.17,<0.18', group: 'dev', imports: ['ruff'], conda: 'ruff' },
   { name: 'mypy', range: '>=1.15,<3', group: 'dev', imports: ['mypy', 'mypyc'], conda: 'mypy' },
@@ -172,8 +207,8 @@ export const CATALOGUE: readonly PythonDependency[] = [
 
 /** Does this project need the dependency? */
 export function isNeeded(dependency: PythonDependency, answers: Answers): boolean {
-  if (dependency.optional) return answers.extras?.includes(dependency.name) ?? false;
-  if (!dependency.neededBy) return true;
+  if (dependency.optional && answers.extras?.includes(dependency.name)) return true;
+  if (!dependency.neededBy) return !dependency.optional;
   return Object.entries(dependency.neededBy).some(([key, values]) =>
     values.includes(String(answers[key as AnswerKey])),
   );
