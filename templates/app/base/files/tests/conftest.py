@@ -101,7 +101,7 @@ def example_data_file() -> Path:
 
 
 def check_tracker(tracker) -> None:
-    """Check the ``Tracker`` contract: log, read back, fail, search (see its docstring).
+    """Check the ``Tracker`` contract: log, read back, fail, interrupt, search (its docstring).
 
     ``test_contracts.py`` runs it on every registered tracker; trackers that need a live
     service run it in their own tests against a fake of their SDK.
@@ -130,9 +130,13 @@ def check_tracker(tracker) -> None:
     with pytest.raises(RuntimeError, match="boom"), tracker.start_run(experiment) as failed:
         raise RuntimeError("boom")
     assert tracker.get_run(failed.run_id).status == "FAILED"
+    with pytest.raises(KeyboardInterrupt) as interrupt, tracker.start_run(experiment) as killed:
+        raise KeyboardInterrupt  # Ctrl-C; the CLI raises its subclass Terminated on SIGTERM
+    assert tracker.get_run(killed.run_id).status == "KILLED"
+    assert interrupt.value.__notes__ == [f"run {killed.run_id} ended KILLED"]
 
     ranked = [record.run_id for record in tracker.search_runs(experiment)]
-    assert ranked == [failed.run_id, run_id]
+    assert ranked[-1] == run_id and set(ranked) == {failed.run_id, killed.run_id, run_id}
     assert tracker.search_runs("no-such-experiment") == []
     with pytest.raises(TrackerError):
         tracker.get_run("0" * 32)

@@ -111,6 +111,42 @@ def test_compare_leaves_out_unfinished_runs(capsys):
     )
 
 
+@pytest.mark.parametrize(
+    ("status", "why"),
+    [
+        ("FAILED", "it failed: model 'm' cannot fit: boom"),
+        ("KILLED", "it was interrupted"),
+        ("RUNNING", "it is still running, or its process died before it could end"),
+    ],
+)
+def test_reproduce_refuses_a_run_that_did_not_finish(capsys, status, why):
+    tracker = TRACKERS.build("local")
+    run = tracker._open_run("<%- distName %>", None, {"error": "model 'm' cannot fit: boom"})
+    if status != "RUNNING":  # RUNNING: never closed, as a process killed outright leaves it
+        tracker._close_run(run, status)
+    code, out, err = run_cli(capsys, "reproduce", run.run_id, *LOCAL)
+    assert code == 2 and out == ""
+    assert err == (
+        f"error: run {run.run_id} is {status} ({why}), so it has no complete metrics to"
+        " reproduce; reproduce a FINISHED run instead"
+        " (`python -m <%- packageName %> compare` ranks them)\n"
+    )
+    assert [r.run_id for r in tracker.search_runs("<%- distName %>")] == [run.run_id]
+
+
+def test_corrupt_local_run_record_is_one_line(capsys, project):
+    run_id = run_cli(capsys, "run", *LOCAL)[1].split()[1]
+    (record,) = (project / "runs").glob(f"*/{run_id}/run.json")
+    record.write_bytes(b"\x00garbage")
+    for argv in (["compare", *LOCAL], ["reproduce", run_id, *LOCAL]):
+        code, out, err = run_cli(capsys, *argv)
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert err.startswith(f"error: {record} is not a readable run record (JSONDecodeError")
+        assert err.endswith(
+            f"restore it, or move its run folder {record.parent} out of {record.parent.parent}\n"
+        )
+
+
 def test_tracker_failing_at_start_is_one_line(capsys, registries):
     TRACKERS.register("refusing")(lambda: MockTracker(fail_on_start=True))
     code, _, err = run_cli(capsys, "run", *LOCAL, "--set", "tracker.name=refusing")

@@ -2,16 +2,22 @@
 
 Variables in the project's ``.env`` are loaded first, without replacing those already set.
 Setup problems (``MlexpError``) print one ``error: ...`` line and exit with status 2.
+Ctrl-C (``SIGINT``) and ``SIGTERM`` print one line naming the run they ended ``KILLED`` and
+exit with 128 + the signal number (130, 143), as a shell reports a process a signal ended.
 Heavy libraries are imported inside the commands to keep start-up fast.
 """
 
 import argparse
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 
 from <%- packageName %>.config import ExperimentConfig, load_config
 from <%- packageName %>.env_file import load_env_file
-from <%- packageName %>.errors import MlexpError
+from <%- packageName %>.errors import MlexpError, Terminated
 from <%- packageName %>.progress import configure
 from <%- packageName %>.registry import DATASETS, EVALUATORS, TRACKERS
 from <%- packageName %>.trackers.base import Tracker
@@ -26,11 +32,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure(quiet=args.quiet)
     try:
         load_env_file()
-        return args.command(args)
+        with _sigterm_interrupts():
+            return args.command(args)
     except MlexpError as exc:
-        message = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as exc:  # Ctrl-C, or Terminated from SIGTERM
+        signum = getattr(exc, "signum", signal.SIGINT)
+        notes = [note for note in getattr(exc, "__notes__", []) if note.startswith("run ")]
+        ended = f"; {'; '.join(notes)}" if notes else ""
+        print(f"error: interrupted by {signal.Signals(signum).name}{ended}", file=sys.stderr)
+        return 128 + signum
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Raise ``Terminated`` on ``SIGTERM`` for the duration of a command (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _one_line(text: str) -> str:
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,8 +10,9 @@ COLUMNS = ("rank", "run_id", "started", "status", "model", "data", "metric", "ci
 def rank_runs(runs: list[RunRecord], metric: str, lower_is_better: bool) -> list[RunRecord]:
     """Return the ``FINISHED`` runs that logged ``metric``, best first (ties: newest first).
 
-    Runs still ``RUNNING`` (in progress, or killed before they could end) and ``FAILED``
-    runs are left out: their metrics may be partial (see ``unfinished_runs``).
+    Runs still ``RUNNING`` (in progress, or their process killed outright, ``SIGKILL``),
+    ``KILLED`` (interrupted: Ctrl-C, ``SIGTERM``) and ``FAILED`` runs are left out: their
+    metrics may be partial (see ``unfinished_runs``).
     """
     scored = [run for run in runs if run.status == "FINISHED" and metric in run.metrics]
     sign = 1 if lower_is_better else -1

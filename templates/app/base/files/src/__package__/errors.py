@@ -1,5 +1,7 @@
 """Exceptions the command line reports as a single ``error: ...`` line."""
 
+import signal
+
 
 class MlexpError(Exception):
     """Base class for errors caused by the user's setup rather than by a bug."""
@@ -15,3 +17,16 @@ class TrackerError(MlexpError):
 
 class SchemaError(MlexpError):
     """Input data does not match the columns and types a model was trained on."""
+
+
+class RunStateError(MlexpError):
+    """A run is in a state the command cannot use (e.g. reproducing a run that never finished)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread on ``SIGTERM`` so a run in progress ends ``KILLED``.
+
+    A ``KeyboardInterrupt`` (Ctrl-C), so code that cleans up on Ctrl-C cleans up here too.
+    """
+
+    signum = signal.SIGTERM

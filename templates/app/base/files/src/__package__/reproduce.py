@@ -4,7 +4,7 @@ import math
 from dataclasses import dataclass
 
 from <%- packageName %>.config import parse_config, parse_yaml
-from <%- packageName %>.errors import TrackerError
+from <%- packageName %>.errors import RunStateError, TrackerError
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.reproducibility import CONFIG_ARTIFACT, DIFF_ARTIFACT, PACKAGES_ARTIFACT
 from <%- packageName %>.trackers.base import RunRecord, Tracker
@@ -35,8 +35,14 @@ class Reproduction:
 
 
 def reproduce_run(tracker: Tracker, run_id: str) -> Reproduction:
-    """Re-run ``run_id`` from its ``config.yaml`` artifact, logging a run tagged ``reproduces``."""
+    """Re-run ``run_id`` from its ``config.yaml`` artifact, logging a run tagged ``reproduces``.
+
+    Only a ``FINISHED`` run is reproduced: a ``FAILED``, ``KILLED`` or ``RUNNING`` one has no
+    complete metrics to compare with, so it raises ``RunStateError`` and nothing is re-run.
+    """
     original = tracker.get_run(run_id)
+    if original.status != "FINISHED":
+        raise RunStateError(unfinished_reason(original))
     source = f"run {run_id} {CONFIG_ARTIFACT}"
     text = tracker.read_artifact(run_id, CONFIG_ARTIFACT).decode("utf-8")
     config = parse_config(parse_yaml(text, source), source=source)
@@ -44,6 +50,22 @@ def reproduce_run(tracker: Tracker, run_id: str) -> Reproduction:
     rerun = tracker.get_run(result.run_id)
     mismatches, compared = metric_mismatches(original.metrics, rerun.metrics)
     return Reproduction(original, rerun, drift(tracker, original, rerun), mismatches, compared)
+
+
+def unfinished_reason(run: RunRecord) -> str:
+    """Say why a run that did not finish cannot be reproduced, and what to do instead."""
+    why = {
+        "FAILED": "it failed",
+        "KILLED": "it was interrupted",
+        "RUNNING": "it is still running, or its process died before it could end",
+    }.get(run.status, "it did not finish")
+    error = run.tags.get("error")
+    cause = f": {error}" if run.status == "FAILED" and error else ""
+    return (
+        f"run {run.run_id} is {run.status} ({why}{cause}), so it has no complete metrics to"
+        " reproduce; reproduce a FINISHED run instead"
+        " (`python -m <%- packageName %> compare` ranks them)"
+    )
 
 
 def drift(tracker: Tracker, original: RunRecord, rerun: RunRecord) -> list[str]:

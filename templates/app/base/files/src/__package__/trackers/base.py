@@ -88,7 +88,10 @@ class Tracker(ABC):
         - ``with tracker.start_run(experiment) as run:`` opens a run (``run.run_id``) that
           logs params, metrics, tags and artifacts. A tracker that cannot record (missing
           package, unreachable server, no credentials) raises ``TrackerError`` at start and
-          leaves nothing behind. If the body raises, the run ends ``FAILED``; else ``FINISHED``.
+          leaves nothing behind. If the body is interrupted (``KeyboardInterrupt``, which
+          ``SIGTERM`` raises under the CLI) the run ends ``KILLED``; if it raises anything
+          else, ``FAILED``; else ``FINISHED``. A process killed outright (``SIGKILL``) leaves
+          its run ``RUNNING``.
         - ``get_run(run_id)`` returns a ``RunRecord``; ``read_artifact(run_id, name)`` its bytes.
         - ``search_runs(experiment)`` returns the experiment's ``RunRecord``s, newest first.
         - ``ui_hint()`` tells a person how to browse the runs.
@@ -113,10 +116,19 @@ class Tracker(ABC):
     def start_run(
         self, experiment: str, run_name: str | None = None, tags: Mapping[str, Any] | None = None
     ) -> Iterator[Run]:
-        """Open a run, yield it, and close it as ``FINISHED`` or ``FAILED``."""
+        """Open a run, yield it, and close it as ``FINISHED``, ``KILLED`` or ``FAILED``.
+
+        An interrupt (``KeyboardInterrupt``: Ctrl-C, or ``Terminated`` on ``SIGTERM``) ends
+        the run ``KILLED`` and gains the note ``run <id> ended KILLED``; any other exception
+        ends it ``FAILED``.
+        """
         run = self._open_run(experiment, run_name, dict(tags or {}))
         try:
             yield run
+        except KeyboardInterrupt as exc:
+            self._close_run(run, "KILLED")
+            exc.add_note(f"run {run.run_id} ended KILLED")
+            raise
         except BaseException:
             self._close_run(run, "FAILED")
             raise
@@ -128,7 +140,7 @@ class Tracker(ABC):
 
     @abstractmethod
     def _close_run(self, run: Run, status: str) -> None:
-        """Mark the run ``FINISHED`` or ``FAILED``."""
+        """Mark the run ``FINISHED``, ``KILLED`` or ``FAILED``."""
 
     @abstractmethod
     def get_run(self, run_id: str) -> RunRecord:

@@ -95,7 +95,7 @@ class LocalTracker(Tracker):
 
     def get_run(self, run_id: str) -> RunRecord:
         """Return the run with this id from any experiment folder."""
-        return _to_record(self._load(self._folder(run_id)))
+        return self._record(self._folder(run_id))
 
     def read_artifact(self, run_id: str, name: str) -> bytes:
         """Return the bytes of ``artifacts/<name>``."""
@@ -107,7 +107,7 @@ class LocalTracker(Tracker):
     def search_runs(self, experiment: str) -> list[RunRecord]:
         """Return the runs of ``experiment``, newest first."""
         folder = self.root / _folder_name(experiment)
-        records = [_to_record(self._load(path.parent)) for path in folder.glob("*/run.json")]
+        records = [self._record(path.parent) for path in folder.glob("*/run.json")]
         return sorted(records, key=lambda record: record.start_time, reverse=True)
 
     def ui_hint(self) -> str:
@@ -123,8 +123,16 @@ class LocalTracker(Tracker):
         return matches[0].parent
 
     @staticmethod
-    def _load(folder: Path) -> dict[str, Any]:
-        return json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    def _record(folder: Path) -> RunRecord:
+        """Read ``run.json``; one that is not a run record raises a one-line ``TrackerError``."""
+        path = folder / "run.json"
+        try:
+            return _to_record(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            raise TrackerError(
+                f"{path} is not a readable run record ({type(exc).__name__}: {exc}):"
+                f" restore it, or move its run folder {folder} out of {folder.parent}"
+            ) from None
 
 
 def _folder_name(experiment: str) -> str:
