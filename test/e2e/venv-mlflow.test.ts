@@ -78,11 +78,20 @@ describe('default project (venv + pip, MLflow)', () => {
     expect(tags['dataset.fingerprint']).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('refuses a bad config value in one line with exit 2', async () => {
+  it('refuses a bad config value, and a tracking store that is not a database, in one line with exit 2', async () => {
     const result = await runInProject(project, 'python', ['-m', 'churn_model', 'run', '--set', 'model.name=nope'], { reject: false });
     expect(result.exitCode).toBe(2);
     expect(result.output.trim().split('\n')).toHaveLength(1);
     expect(result.output).toMatch(/^error: unknown model 'nope'/);
+
+    // garbage bytes where the SQLite store should be: the real entry point, MLflow's logging included
+    const store = path.join(tmpFolder('corrupt-store-'), 'mlflow.db');
+    writeFileSync(store, Buffer.alloc(4096, 0x5a));
+    const corrupt = await runInProject(project, 'python', ['-m', 'churn_model', 'compare'], { reject: false, env: { MLFLOW_TRACKING_URI: `sqlite:///${store}` } });
+    expect(corrupt.exitCode).toBe(2);
+    expect(corrupt.output.trim().split('\n')).toHaveLength(1);
+    expect(corrupt.output.startsWith(`error: the MLflow store ${store} is not a readable SQLite database`)).toBe(true);
+    expect(readFileSync(store)).toEqual(Buffer.alloc(4096, 0x5a));
   });
 
   it('logs a full run to a real mlflow server on 127.0.0.1 over HTTP', async () => {

@@ -1,8 +1,12 @@
 """The MLflow tracker against a real SQLite store, read back through MlflowClient."""
 
 import hashlib
+import logging
 import os
+import re
+import signal
 import socket
+import sqlite3
 import sys
 import time
 
@@ -12,15 +16,39 @@ from mlflow import MlflowClient
 from <%- packageName %>.cli import main
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
+from <%- packageName %>.registry import MODELS
 from <%- packageName %>.trackers.mlflow_tracker import MlflowTracker, mask_password
 
 from conftest import commit_project, example_data_file, fast_config
+from mocks import MockModel
+
+MLFLOW_CONFIG = ["--config", "configs/mlflow.yaml"]
 
 
 @pytest.fixture
 def store_uri(store_root) -> str:
     """The session's shared SQLite store: creating its tables takes about a second."""
     return f"sqlite:///{(store_root / 'mlflow.db').as_posix()}"
+
+
+@pytest.fixture
+def mlflow_config(project) -> list[str]:
+    """``--config`` for a config with the mlflow tracker and its default store."""
+    # The mlflow tracker explicitly: projects on Databricks or Azure ML ship this test too.
+    (project / "configs/mlflow.yaml").write_text(
+        "extends: experiment.yaml\ntracker: {name: mlflow, params: {}}\n"
+        "evaluator: {bootstrap: {n_resamples: 10}}\n"
+    )
+    return MLFLOW_CONFIG
+
+
+def store_commands(config: list[str], experiment: str) -> list[list[str]]:
+    """The commands that open the store: run, compare and reproduce."""
+    return [
+        ["run", *config, "--set", f"experiment={experiment}"],
+        ["compare", *config, "--experiment", experiment],
+        ["reproduce", "0" * 32, *config],
+    ]
 
 
 def test_run_is_fully_recorded(project, store_uri, capfd):
@@ -227,3 +255,90 @@ def test_a_tracking_uri_already_set_wins_over_dotenv(project, dotenv_uri, monkey
     assert main(["ui", "--config", "configs/mlflow.yaml"]) == 0
     out = capsys.readouterr().out
     assert "from-shell.db" in out and "from-dotenv" not in out
+
+
+def test_corrupt_store_is_one_line_and_left_as_it_is(capsys, project, mlflow_config):
+    store = project / "mlflow.db"
+    garbage = bytes(range(256)) * 16
+    store.write_bytes(garbage)
+    expected = (
+        f"error: the MLflow store {store} is not a readable SQLite database (corrupt or another"
+        f" file): restore it from a backup, or move it aside (mv {store} {store}.broken) and"
+        " the next run starts an empty store\n"
+    )
+    for argv in store_commands(mlflow_config, "corrupt"):
+        assert main(argv) == 2, argv
+        assert capsys.readouterr() == ("", expected)
+    assert store.read_bytes() == garbage and not (project / "mlartifacts").exists()
+
+
+def test_locked_store_is_one_line(capsys, monkeypatch, mlflow_config, store_root, store_uri):
+    MlflowTracker(tracking_uri=store_uri).search_runs("locked")  # the store's tables exist
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"{store_uri}?timeout=0.1")  # not SQLite's 5 s
+    store = store_root / "mlflow.db"
+    expected = (
+        f"error: the MLflow store {store} is locked: another process holds it (a run, a sweep,"
+        " `mlflow ui`, a notebook); wait for it to finish or stop it, then retry\n"
+    )
+    holder = sqlite3.connect(store, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # as a writer in another process would
+    try:
+        for argv in store_commands(mlflow_config, "locked"):
+            assert main(argv) == 2, argv
+            assert capsys.readouterr() == ("", expected)
+    finally:
+        holder.close()
+    assert MlflowTracker(tracking_uri=store_uri).search_runs("locked") == []
+
+
+def test_sigterm_ends_the_run_killed_and_compare_leaves_out_unfinished_runs(
+    capsys, monkeypatch, registries, mlflow_config, store_uri
+):
+    class TerminatedModel(MockModel):
+        def fit(self, X, y):
+            signal.raise_signal(signal.SIGTERM)  # as `kill <pid>` would, while the run is open
+            return super().fit(X, y)
+
+    MODELS.register("terminated")(TerminatedModel)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", store_uri)
+    model = ["--set", "model.name=terminated", "--set", "model.params={}"]
+    run = ["run", *mlflow_config, "--set", "experiment=interrupted", *model]
+    assert main(run) == 128 + signal.SIGTERM
+    err = capsys.readouterr().err
+    ended = re.fullmatch(r"error: interrupted by SIGTERM; run (\w+) ended KILLED\n", err)
+    assert ended is not None, err
+    client = MlflowClient(tracking_uri=store_uri)
+    assert client.get_run(ended[1]).info.status == "KILLED"
+
+    # a run whose process was killed outright (SIGKILL) stays RUNNING, with partial metrics
+    left = MlflowTracker(tracking_uri=store_uri)._open_run("interrupted", None, {})
+    left.log_metrics({"test/accuracy": 1.0})
+    assert main(["compare", *mlflow_config, "--experiment", "interrupted"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "no finished runs of experiment 'interrupted' logged test/accuracy\n"
+    assert err == (
+        "note: 1 run(s) that logged test/accuracy did not finish (RUNNING) and are not ranked\n"
+    )
+    assert client.get_run(left.run_id).info.status == "RUNNING"
+
+
+def test_mlflow_logs_no_traceback_of_a_locked_store(caplog, store_root, store_uri):
+    """A lock met mid-run: MLflow would log a traceback before the one-line error."""
+    MlflowTracker(tracking_uri=store_uri).search_runs("any")  # a client was made
+    logger = logging.getLogger("mlflow.store.db.utils")
+    holder = sqlite3.connect(store_root / "mlflow.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        sqlite3.connect(store_root / "mlflow.db", timeout=0).execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        logger.exception("SQLAlchemy database error.")  # as MLflow's session does, mid-run
+    else:
+        pytest.fail("the store was not locked")
+    finally:
+        holder.close()
+    try:
+        raise ValueError("another error")
+    except ValueError:
+        logger.exception("SQLAlchemy database error.")
+    logged = [record.exc_info[1] for record in caplog.records if record.exc_info]
+    assert [str(error) for error in logged] == ["another error"]

@@ -11,6 +11,10 @@ An ``http(s)://`` server is probed once per tracker with one short request (no r
 seconds instead of after MLflow's minutes of retries. Error messages and the UI hint show
 the URI with its password replaced by ``***``.
 
+A SQLite store that another process holds locked (SQLite's busy timeout: 5 s, or
+``?timeout=<seconds>`` in the URI) or that is not a SQLite database is reported in one line
+that says what to do (``store_problem``), wherever MLflow meets it.
+
 Services that speak the MLflow API (Databricks, Azure ML) subclass ``MlflowTracker`` and
 override its extension points: ``_connect`` (check credentials, return the tracking URI),
 ``_store_experiment``/``_display_experiment`` (map experiment names to the store's names),
@@ -48,18 +52,20 @@ _PROBE_ENV = {
 
 
 class MlflowRun(Run):
-    """An open MLflow run, written through ``MlflowClient``."""
+    """An open MLflow run, written through ``MlflowClient`` to the store at ``tracking_uri``."""
 
-    def __init__(self, client: Any, run_id: str) -> None:
+    def __init__(self, client: Any, run_id: str, tracking_uri: str = "") -> None:
         self.client = client
         self.run_id = run_id
+        self.tracking_uri = tracking_uri
 
     def log_params(self, params: Mapping[str, Any]) -> None:
         """Record parameters as strings."""
         from mlflow.entities import Param
 
-        for chunk in _chunks([Param(key, str(value)) for key, value in params.items()]):
-            self.client.log_batch(self.run_id, params=chunk)
+        with store_errors(self.tracking_uri):
+            for chunk in _chunks([Param(key, str(value)) for key, value in params.items()]):
+                self.client.log_batch(self.run_id, params=chunk)
 
     def log_metrics(self, metrics: Mapping[str, float]) -> None:
         """Record metrics at step 0."""
@@ -67,8 +73,9 @@ class MlflowRun(Run):
 
         now = int(time.time() * 1000)
         entries = [Metric(key, float(value), now, 0) for key, value in metrics.items()]
-        for chunk in _chunks(entries):
-            self.client.log_batch(self.run_id, metrics=chunk)
+        with store_errors(self.tracking_uri):
+            for chunk in _chunks(entries):
+                self.client.log_batch(self.run_id, metrics=chunk)
 
     def set_tags(self, tags: Mapping[str, Any]) -> None:
         """Record tags; ``git.commit`` is mirrored to ``mlflow.source.git.commit`` for the UI."""
@@ -77,8 +84,9 @@ class MlflowRun(Run):
         tags = dict(tags)
         if "git.commit" in tags:
             tags["mlflow.source.git.commit"] = tags["git.commit"]
-        for chunk in _chunks([RunTag(key, str(value)) for key, value in tags.items()]):
-            self.client.log_batch(self.run_id, tags=chunk)
+        with store_errors(self.tracking_uri):
+            for chunk in _chunks([RunTag(key, str(value)) for key, value in tags.items()]):
+                self.client.log_batch(self.run_id, tags=chunk)
 
     def log_artifact(self, name: str, content: str | bytes) -> None:
         """Upload ``content`` as the artifact ``name``."""
@@ -86,7 +94,8 @@ class MlflowRun(Run):
             path = Path(scratch) / Path(name).name
             path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
             folder = str(Path(name).parent.as_posix())
-            self.client.log_artifact(self.run_id, str(path), None if folder == "." else folder)
+            with store_errors(self.tracking_uri):
+                self.client.log_artifact(self.run_id, str(path), None if folder == "." else folder)
 
     def log_input(
         self, frame: Any, *, name: str, context: str, digest: str, source: str | None
@@ -118,7 +127,8 @@ class MlflowRun(Run):
         fields["profile"] = json.dumps({"num_rows": len(frame), "num_elements": int(frame.size)})
         entity = Dataset(**fields)
         tag = InputTag("mlflow.data.context", context)
-        self.client.log_inputs(self.run_id, [DatasetInput(entity, [tag])])
+        with store_errors(self.tracking_uri):
+            self.client.log_inputs(self.run_id, [DatasetInput(entity, [tag])])
 
     def log_model(
         self,
@@ -154,7 +164,8 @@ class MlflowRun(Run):
                 )
             manifest = build_manifest(model, X_sample, task, fmt="mlflow", target=target)
             (path / MANIFEST).write_text(manifest_json(manifest), encoding="utf-8")
-            self.client.log_artifacts(self.run_id, str(path), name)
+            with store_errors(self.tracking_uri):
+                self.client.log_artifacts(self.run_id, str(path), name)
 
 
 def _serialization(model: Any) -> dict[str, Any]:
@@ -231,7 +242,11 @@ class MlflowTracker(Tracker):
             ) from None
         uri = self._connect()
         logging.getLogger("alembic").setLevel(logging.WARNING)
-        client = MlflowClient(tracking_uri=uri)
+        logging.getLogger("mlflow.store.db.utils").addFilter(_QUIET_STORE_FAULTS)
+        try:
+            client = MlflowClient(tracking_uri=uri)  # opens (or creates) a database store
+        except Exception as exc:
+            raise self._failure(f"cannot open the MLflow store at {self._where()}", exc) from None
         if not self._reachable and uri.startswith(("http://", "https://")):
             self._probe(client)
         self._reachable = True
@@ -264,13 +279,13 @@ class MlflowTracker(Tracker):
         except TrackerError:
             raise
         except Exception as exc:
-            message = f"cannot start an MLflow run at {self._where()}: {exc}"
-            raise TrackerError(self._mask(message)) from None
-        return self.run_class(client, run.info.run_id)
+            raise self._failure(f"cannot start an MLflow run at {self._where()}", exc) from None
+        return self.run_class(client, run.info.run_id, self.tracking_uri)
 
     def _close_run(self, run: Run, status: str) -> None:
         assert isinstance(run, MlflowRun)
-        run.client.set_terminated(run.run_id, status=status)
+        with store_errors(self.tracking_uri):
+            run.client.set_terminated(run.run_id, status=status)
 
     def get_run(self, run_id: str) -> RunRecord:
         """Return a run from the store."""
@@ -279,8 +294,7 @@ class MlflowTracker(Tracker):
             run = client.get_run(run_id)
             stored = client.get_experiment(run.info.experiment_id).name
         except Exception as exc:
-            message = f"no MLflow run {run_id} at {self._where()}: {exc}"
-            raise TrackerError(self._mask(message)) from None
+            raise self._failure(f"no MLflow run {run_id} at {self._where()}", exc) from None
         return _to_record(run, self._display_experiment(stored))
 
     def read_artifact(self, run_id: str, name: str) -> bytes:
@@ -291,8 +305,7 @@ class MlflowTracker(Tracker):
             try:
                 path = client.download_artifacts(run_id, name, dst_path=scratch)
             except Exception as exc:
-                message = f"run {run_id} has no artifact {name!r}: {exc}"
-                raise TrackerError(self._mask(message)) from None
+                raise self._failure(f"run {run_id} has no artifact {name!r}", exc) from None
             return Path(path).read_bytes()
 
     def search_runs(self, experiment: str) -> list[RunRecord]:
@@ -304,8 +317,7 @@ class MlflowTracker(Tracker):
                 return []
             runs = list(_all_runs(client, found.experiment_id))
         except Exception as exc:
-            message = f"cannot search runs at {self._where()}: {exc}"
-            raise TrackerError(self._mask(message)) from None
+            raise self._failure(f"cannot search runs at {self._where()}", exc) from None
         return [_to_record(run, experiment) for run in runs]
 
     def load_model(self, run_id: str, name: str = "model") -> Any:
@@ -322,8 +334,7 @@ class MlflowTracker(Tracker):
                 with _environment({_PROGRESS_BAR: "false"}):  # no download progress bar on stderr
                     path = Path(client.download_artifacts(run_id, name, dst_path=scratch))
             except Exception as exc:
-                message = f"run {run_id} has no model {name!r}: {exc}"
-                raise TrackerError(self._mask(message)) from None
+                raise self._failure(f"run {run_id} has no model {name!r}", exc) from None
             manifest_file = path / MANIFEST
             manifest = json.loads(manifest_file.read_text()) if manifest_file.is_file() else {}
             with warnings.catch_warnings():
@@ -344,9 +355,95 @@ class MlflowTracker(Tracker):
     def _where(self) -> str:
         return self._mask(self.tracking_uri)
 
+    def _failure(self, message: str, exc: BaseException) -> TrackerError:
+        """Return the one-line error for ``exc``: a store problem if it is one, else ``message``."""
+        problem = store_problem(exc, self.tracking_uri)
+        return TrackerError(self._mask(problem or f"{message}: {exc}"))
+
     def _mask(self, text: str) -> str:
         """Return ``text`` with the tracking URI's password (plain or %-decoded) as ``***``."""
         return mask_password(text, self.tracking_uri)
+
+
+def store_problem(exc: BaseException, uri: str) -> str | None:
+    """Say what to do when ``exc`` (or its cause) is a SQLite store that is locked or corrupt.
+
+    Returns ``None`` for any other error, and for stores that are not SQLite files.
+    """
+    path = sqlite_path(uri)
+    fault = None if path is None else sqlite_fault(exc)
+    if fault == "locked":
+        return (
+            f"the MLflow store {path} is locked: another process holds it (a run, a sweep,"
+            " `mlflow ui`, a notebook); wait for it to finish or stop it, then retry"
+        )
+    if fault == "corrupt":
+        return (
+            f"the MLflow store {path} is not a readable SQLite database (corrupt or another"
+            f" file): restore it from a backup, or move it aside (mv {path} {path}.broken)"
+            " and the next run starts an empty store"
+        )
+    return None
+
+
+_FAULTS = {
+    "database is locked": "locked",
+    "database table is locked": "locked",
+    "file is not a database": "corrupt",
+    "database disk image is malformed": "corrupt",
+    "file is encrypted": "corrupt",
+}
+
+
+def sqlite_fault(exc: BaseException) -> str | None:
+    """Return ``locked`` or ``corrupt`` when SQLite's message is in ``exc`` or its causes."""
+    text = " ".join(str(error) for error in _causes(exc)).lower()
+    return next((fault for sign, fault in _FAULTS.items() if sign in text), None)
+
+
+class _QuietStoreFaults(logging.Filter):
+    """Drop MLflow's logged tracebacks of a locked or corrupt SQLite store.
+
+    ``store_errors`` turns the same exception into the one-line ``TrackerError`` the CLI prints.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return error is None or sqlite_fault(error) is None
+
+
+_QUIET_STORE_FAULTS = _QuietStoreFaults()
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """Yield ``exc`` and the exceptions it was raised from or during, each once."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+@contextmanager
+def store_errors(uri: str) -> Iterator[None]:
+    """Turn a locked or corrupt SQLite store's error into a one-line ``TrackerError``."""
+    try:
+        yield
+    except TrackerError:
+        raise
+    except Exception as exc:
+        problem = store_problem(exc, uri)
+        if problem is None:
+            raise
+        raise TrackerError(problem) from None
+
+
+def sqlite_path(uri: str) -> Path | None:
+    """Return the database file of a ``sqlite:///<path>[?options]`` URI, else ``None``."""
+    prefix = "sqlite:///"
+    path = uri[len(prefix) :].split("?", 1)[0] if uri.startswith(prefix) else ""
+    return None if path in ("", ":memory:") else Path(path)
 
 
 def mask_password(text: str, uri: str) -> str:
@@ -389,10 +486,8 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
 
 def _sqlite_artifact_root(uri: str) -> Path | None:
     """Return ``mlartifacts/`` beside a SQLite store file (MLflow would use ``./mlruns``)."""
-    prefix = "sqlite:///"
-    if not uri.startswith(prefix) or uri[len(prefix) :] in ("", ":memory:"):
-        return None
-    return Path(uri[len(prefix) :]).resolve().parent / "mlartifacts"
+    path = sqlite_path(uri)
+    return None if path is None else path.resolve().parent / "mlartifacts"
 
 
 def _all_runs(client: Any, experiment_id: str) -> Iterator[Any]:
