@@ -135,7 +135,8 @@ def test_reproduce_refuses_a_run_that_did_not_finish(capsys, status, why):
 
 
 def test_corrupt_local_run_record_is_one_line(capsys, project):
-    run_id = run_cli(capsys, "run", *LOCAL)[1].split()[1]
+    with TRACKERS.build("local").start_run("<%- distName %>") as run:
+        run_id = run.run_id
     (record,) = (project / "runs").glob(f"*/{run_id}/run.json")
     record.write_bytes(b"\x00garbage")
     for argv in (["compare", *LOCAL], ["reproduce", run_id, *LOCAL]):
