@@ -45,7 +45,7 @@ def local_config(project):
 def start_waiting_runs(project) -> subprocess.Popen[str]:
     """Start the driver: ``run`` with the waiting model, three times, in a child process."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    argv = ["run", *LOCAL, "--set", "model.name=waiting", "--set", "model.params={}"]
+    argv = ["--quiet", "run", *LOCAL, "--set", "model.name=waiting", "--set", "model.params={}"]
     return subprocess.Popen(
         [sys.executable, "-c", DRIVER, *argv],
         cwd=project,

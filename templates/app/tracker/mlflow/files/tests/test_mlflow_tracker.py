@@ -43,11 +43,11 @@ def mlflow_config(project) -> list[str]:
 
 
 def store_commands(config: list[str], experiment: str) -> list[list[str]]:
-    """The commands that open the store: run, compare and reproduce."""
+    """The commands that open the store: run, compare and reproduce (no progress lines)."""
     return [
-        ["run", *config, "--set", f"experiment={experiment}"],
-        ["compare", *config, "--experiment", experiment],
-        ["reproduce", "0" * 32, *config],
+        ["--quiet", "run", *config, "--set", f"experiment={experiment}"],
+        ["--quiet", "compare", *config, "--experiment", experiment],
+        ["--quiet", "reproduce", "0" * 32, *config],
     ]
 
 
@@ -302,7 +302,7 @@ def test_sigterm_ends_the_run_killed_and_compare_leaves_out_unfinished_runs(
     MODELS.register("terminated")(TerminatedModel)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", store_uri)
     model = ["--set", "model.name=terminated", "--set", "model.params={}"]
-    run = ["run", *mlflow_config, "--set", "experiment=interrupted", *model]
+    run = ["--quiet", "run", *mlflow_config, "--set", "experiment=interrupted", *model]
     assert main(run) == 128 + signal.SIGTERM
     err = capsys.readouterr().err
     ended = re.fullmatch(r"error: interrupted by SIGTERM; run (\w+) ended KILLED\n", err)
