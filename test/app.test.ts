@@ -5,6 +5,9 @@ import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ENV_TOOLS, STRUCTURES, TRACKERS, CIS, LICENSES, PYTHON_VERSIONS } from '../src/lib/values.js';
+import { CATALOGUE } from '../src/lib/catalogue.js';
+
+const PYPI_NAME = new Map(CATALOGUE.flatMap((dependency) => (dependency.conda ? [[dependency.conda, dependency.name] as const] : [])));
 import { listFiles, parseStructuredFiles, runApp, tmpFolder, unrenderedFiles } from './helpers.js';
 
 describe('app generator: default project', () => {
@@ -136,7 +139,8 @@ describe('env tools install the same packages', () => {
           dependencies: Array<string | { pip: string[] }>;
         };
         const pip = environment.dependencies.find((entry): entry is { pip: string[] } => typeof entry === 'object');
-        all = names([...environment.dependencies, ...(pip?.pip ?? [])]);
+        // a conda-forge package may be named differently (matplotlib-base): compare PyPI names
+        all = names([...environment.dependencies, ...(pip?.pip ?? [])]).map((name) => (PYPI_NAME.get(name) ?? name).toLowerCase());
       } else {
         const groups = pyproject['dependency-groups'] ?? {};
         expect(Object.keys(groups).sort()).toEqual(['dev', 'docs', 'notebook']);

@@ -72,8 +72,10 @@ describe('conda project (MLflow, generic layout, Azure Pipelines, Apache licence
     }
     expect(listed.filter((entry) => /^[a-z]/.test(entry) && entry !== 'pip' && !entry.startsWith('python='))).toHaveLength(needed.length);
 
-    // The pip-equivalent set (conda-forge names are PyPI names for every entry here).
-    const requirements = listed.filter((entry) => entry !== 'pip' && !entry.startsWith('python=') && entry !== '-e .');
+    // The pip-equivalent set: conda-forge names mapped back to PyPI names (matplotlib-base).
+    const pypiName = new Map(CATALOGUE.flatMap((dependency) => (dependency.conda ? [[dependency.conda, dependency.name] as const] : [])));
+    const toPypi = (entry: string) => entry.replace(/^[A-Za-z0-9_.-]+/, (name) => pypiName.get(name) ?? name);
+    const requirements = listed.filter((entry) => entry !== 'pip' && !entry.startsWith('python=') && entry !== '-e .').map(toPypi);
     const venv = path.join(project.root, '.venv');
     await execa('uv', ['venv', '--python', '3.11', venv], { cwd: project.root, env: projectEnv() });
     await execa('uv', ['pip', 'install', '--python', path.join(venv, 'bin', 'python'), ...requirements, '-e', '.'], {

@@ -41,6 +41,15 @@ class Run(ABC):
     def log_artifact(self, name: str, content: str | bytes) -> None:
         """Store ``content`` as the artifact file ``name`` (may contain ``/``)."""
 
+    def log_image(self, name: str, png: bytes) -> None:
+        """Store the PNG image ``png`` as the artifact ``name`` (e.g. ``figures/roc_curve.png``).
+
+        ``Tracker.read_artifact(run_id, name)`` returns a PNG of the same pixels (a tracker may
+        re-encode it). The default stores the bytes with ``log_artifact``; trackers with an
+        image API override it so the image shows in their UI.
+        """
+        self.log_artifact(name, png)
+
     def log_input(
         self, frame: Any, *, name: str, context: str, digest: str, source: str | None
     ) -> None:

@@ -97,6 +97,19 @@ class MlflowRun(Run):
             with store_errors(self.tracking_uri):
                 self.client.log_artifact(self.run_id, str(path), None if folder == "." else folder)
 
+    def log_image(self, name: str, png: bytes) -> None:
+        """Log the PNG with ``MlflowClient.log_image`` as the artifact ``name``.
+
+        The MLflow UI previews it in the run's artifacts.
+        """
+        import io
+
+        from PIL import Image
+
+        with Image.open(io.BytesIO(png)) as image:
+            image.load()
+            self.client.log_image(self.run_id, image, artifact_file=name)
+
     def log_input(
         self, frame: Any, *, name: str, context: str, digest: str, source: str | None
     ) -> None:

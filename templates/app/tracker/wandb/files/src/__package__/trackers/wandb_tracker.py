@@ -77,6 +77,24 @@ class WandbRun(Run):
         shutil.copyfile(self.local.folder / "artifacts" / name, path)
         self.wandb_run.save(str(path), base_path=str(self.files), policy="end", glob=False)
 
+    def log_image(self, name: str, png: bytes) -> None:
+        """Keep the PNG as the artifact ``name`` and log it as a ``wandb.Image``.
+
+        It shows in the run's media panel under ``name`` without ``.png``.
+        """
+        import io
+
+        from PIL import Image
+
+        self.log_artifact(name, png)
+        if self.wandb_run.disabled:
+            return
+        wandb = _impor<%- packageName %>()
+        with Image.open(io.BytesIO(png)) as image:
+            image.load()
+            # commit=False: all figures share one history step, written when the run ends
+            self.wandb_run.log({name.removesuffix(".png"): wandb.Image(image)}, commit=False)
+
     def sync_bookkeeping(self) -> None:
         """Store the experiment, start time and tags in the W&B run config."""
         record = self.local.record
