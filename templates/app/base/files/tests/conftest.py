@@ -3,7 +3,9 @@
 <% if (usesMlflow) { -%>
 import contextlib
 <% } -%>
+import functools
 import gc
+import io
 import shutil
 import subprocess
 import uuid
@@ -21,7 +23,12 @@ from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, TRACKERS
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_FILES = sorted((REPO / "configs").glob("*.yaml"))
-FAST = ("evaluator.bootstrap.n_resamples=50", "tracker.name=local", "tracker.params={}")
+FAST = (
+    "evaluator.bootstrap.n_resamples=50",
+    "evaluator.figures=false",
+    "tracker.name=local",
+    "tracker.params={}",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -113,6 +120,7 @@ def check_tracker(tracker) -> None:
         run.set_tags({"git.dirty": "false"})
         run.log_artifact("predictions.csv", "id,truth\n0,1\n")
         run.log_artifact("environment/packages.txt", b"numpy==2\n")
+        run.log_image("figures/check.png", check_png())
         run_id = run.run_id
 
     record = tracker.get_run(run_id)
@@ -124,6 +132,7 @@ def check_tracker(tracker) -> None:
     assert record.tags["stage"] == "test" and record.tags["git.dirty"] == "false"
     assert tracker.read_artifact(run_id, "predictions.csv") == b"id,truth\n0,1\n"
     assert tracker.read_artifact(run_id, "environment/packages.txt") == b"numpy==2\n"
+    assert png_pixels(tracker.read_artifact(run_id, "figures/check.png")) == png_pixels(check_png())
     with pytest.raises(TrackerError):
         tracker.read_artifact(run_id, "absent.txt")
 
@@ -141,6 +150,28 @@ def check_tracker(tracker) -> None:
     with pytest.raises(TrackerError):
         tracker.get_run("0" * 32)
     assert isinstance(tracker.ui_hint(), str) and tracker.ui_hint()
+
+
+def png_pixels(png: bytes) -> tuple[tuple[int, int], bytes]:
+    """Decode PNG bytes (Pillow) into ``(size, RGBA pixels)``; raises if it is no image."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG"
+        rgba = image.convert("RGBA")
+        return rgba.size, rgba.tobytes()
+
+
+@functools.cache
+def check_png() -> bytes:
+    """A 4x3 white PNG with one red pixel, for the ``log_image`` contract."""
+    from PIL import Image
+
+    image = Image.new("RGB", (4, 3), "white")
+    image.putpixel((1, 2), (200, 30, 10))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def commit_project(project: Path, ignored: str = "data/\nruns/\n") -> str:

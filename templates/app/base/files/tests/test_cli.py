@@ -19,7 +19,7 @@ LOCAL = ["--config", "configs/local.yaml"]
 def local_config(project):
     (project / "configs/local.yaml").write_text(
         "extends: experiment.yaml\ntracker: {name: local}\n"
-        "evaluator: {bootstrap: {n_resamples: 50}}\n"
+        "evaluator: {bootstrap: {n_resamples: 50}, figures: false}\n"
     )
 
 

@@ -140,6 +140,7 @@ def test_minimal_config_gets_the_documented_defaults():
         ({"evaluator": {"name": 1}}, "evaluator.name must be str, got 1"),
         ({"evaluator": {"name": "c", "slices": []}}, "unknown key evaluator.slices"),
         ({"evaluator": {"name": "c", "bootstrap": 5}}, "evaluator.bootstrap must be a mapping, "),
+        ({"evaluator": {"name": "c", "figures": "yes"}}, "evaluator.figures must be true or false"),
         (
             {"evaluator": {"name": "c", "bootstrap": {"n": 1}}},
             "unknown key evaluator.bootstrap.n; known: confidence, n_resamples",

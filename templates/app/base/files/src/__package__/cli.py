@@ -13,6 +13,7 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 
 from <%- packageName %>.config import ExperimentConfig, load_config
@@ -115,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--experiment", help="experiment name (default: from the config)")
     compare.add_argument("--metric", help="metric to rank by (default: first headline metric)")
     compare.add_argument("--limit", type=int, default=20, help="rows to show (default: 20)")
+    compare.add_argument(
+        "--report", metavar="PATH", help="also write the ranking as a self-contained HTML file"
+    )
     _add_config(compare)
     compare.set_defaults(command=cmd_compare)
 
@@ -133,6 +137,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     result = run_experiment(config)
     print(f"run {result.run_id}  experiment {config.experiment}  tracker {config.tracker.name}")
     print(format_metrics(result.metrics))
+    if result.report is not None:
+        print(f"report {_shown(result.report)}")
     return 0
 
 
@@ -215,10 +221,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
             " and are not ranked",
             file=sys.stderr,
         )
-    if not ranked:
+    report = None
+    if args.report:
+        from <%- packageName %>.compare import write_report
+
+        report = write_report(args.report, experiment, metric, ranked[: args.limit])
+    if ranked:
+        print(format_table(ranked[: args.limit], metric))
+    else:
         print(f"no finished runs of experiment {experiment!r} logged {metric}")
-        return 0
-    print(format_table(ranked[: args.limit], metric))
+    if report is not None:
+        print(f"report {_shown(report)}")
     return 0
 
 
@@ -248,6 +261,14 @@ def _add_remote_commands(commands: argparse._SubParsersAction) -> None:
 
     if importlib.util.find_spec("<%- packageName %>.remote") is not None:
         importlib.import_module("<%- packageName %>.remote").add_commands(commands)
+
+
+def _shown(path: Path) -> str:
+    """Return ``path`` relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _tracker(config: ExperimentConfig) -> Tracker:

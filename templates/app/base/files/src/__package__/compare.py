@@ -1,7 +1,9 @@
 """Ranking logged runs by one metric and printing them as a table."""
 
 import time
+from pathlib import Path
 
+from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.trackers.base import RunRecord
 
 COLUMNS = ("rank", "run_id", "started", "status", "model", "data", "metric", "ci")
@@ -46,3 +48,34 @@ def format_table(runs: list[RunRecord], metric: str) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     )
+
+
+def write_report(path: str | Path, experiment: str, metric: str, runs: list[RunRecord]) -> Path:
+    """Write ``report.compare_report`` of ``runs`` (ranked) to ``path``; return the path.
+
+    The page has a chart of each run's ``metric`` and interval. A path that cannot be written
+    raises ``ConfigError``.
+    """
+    from <%- packageName %>.figures import interval_chart, png
+    from <%- packageName %>.report import compare_report
+
+    chart = None
+    if runs:
+        labels = [f"{run.run_id[:8]} {run.params.get('model.name', '?')}" for run in runs]
+        chart = png(
+            interval_chart(
+                labels,
+                [run.metrics[metric] for run in runs],
+                [run.metrics.get(f"{metric}_ci_low", float("nan")) for run in runs],
+                [run.metrics.get(f"{metric}_ci_high", float("nan")) for run in runs],
+                f"{metric} by run (best first)",
+                metric,
+            )
+        )
+    target = Path(path).expanduser()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(compare_report(experiment, metric, runs, chart), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the report {path}: {exc.strerror or exc}") from None
+    return target

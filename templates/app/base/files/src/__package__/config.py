@@ -37,10 +37,11 @@ class BootstrapConfig:
 
 @dataclass(frozen=True)
 class EvaluatorConfig(BlockConfig):
-    """The evaluator block plus the slices and bootstrap of the evaluation flow."""
+    """The evaluator block plus the slices, bootstrap and figures of the evaluation flow."""
 
     slice_by: tuple[str, ...] = ()
     bootstrap: BootstrapConfig = field(default_factory=BootstrapConfig)
+    figures: bool = True
 
 
 @dataclass(frozen=True)
@@ -121,12 +122,17 @@ def parse_config(raw: Any, source: str = "config") -> ExperimentConfig:
     split = _mapping(top.get("split", {}), source, "split")
     _known_keys(split, source, "split.", SplitConfig)
     evaluator = _mapping(top.get("evaluator"), source, "evaluator")
-    evaluator_block = _block(evaluator, source, "evaluator", extra=("slice_by", "bootstrap"))
+    evaluator_block = _block(
+        evaluator, source, "evaluator", extra=("slice_by", "bootstrap", "figures")
+    )
     bootstrap = _mapping(evaluator.get("bootstrap", {}), source, "evaluator.bootstrap")
     _known_keys(bootstrap, source, "evaluator.bootstrap.", BootstrapConfig)
     slice_by = evaluator.get("slice_by") or []
     if not isinstance(slice_by, list) or not all(isinstance(c, str) for c in slice_by):
         raise ConfigError(f"{source}: evaluator.slice_by must be a list of column names")
+    figures = evaluator.get("figures", True)
+    if not isinstance(figures, bool):
+        raise ConfigError(f"{source}: evaluator.figures must be true or false, got {figures!r}")
     config = ExperimentConfig(
         experiment=_typed(top.get("experiment"), str, source, "experiment"),
         seed=_typed(top.get("seed", 0), int, source, "seed"),
@@ -146,6 +152,7 @@ def parse_config(raw: Any, source: str = "config") -> ExperimentConfig:
                     bootstrap.get("confidence", 0.95), source, "bootstrap.confidence"
                 ),
             ),
+            figures=figures,
         ),
     )
     if not config.experiment:

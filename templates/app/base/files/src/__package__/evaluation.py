@@ -5,12 +5,14 @@ path segment per part):
 
 - ``test/<metric>``, ``test/<metric>_ci_low``, ``test/<metric>_ci_high``
 - ``slice/<column>/<value>/<metric>`` and ``slice/<column>/<value>/count``
+- ``slice/<column>/<value>/<headline>_ci_low`` and ``..._ci_high`` for the first headline
+  metric the evaluator defines (``accuracy``, ``rmse``)
 
 Slice columns and values are sanitised to letters, digits, ``_ - . `` and spaces.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -27,20 +29,45 @@ N_BINS = 4
 
 @dataclass(frozen=True)
 class Report:
-    """All metrics under their logged names, and the per-sample predictions table."""
+    """What one evaluation produced.
+
+    All metrics under their logged names, the per-sample predictions table, the slice table
+    (see ``slice_table``), the predictions themselves and any figures drawn (PNG bytes).
+    """
 
     metrics: dict[str, float]
     table: pd.DataFrame
+    slices: pd.DataFrame
+    predictions: Predictions
+    figures: dict[str, bytes] = field(default_factory=dict)
 
 
 def run_evaluation(
-    run: Run, evaluator: Evaluator, model: Any, X: pd.DataFrame, y: pd.Series, **options: Any
-) -> dict[str, float]:
-    """Evaluate like ``evaluate_model`` and log the metrics and ``predictions.csv`` to ``run``."""
+    run: Run,
+    evaluator: Evaluator,
+    model: Any,
+    X: pd.DataFrame,
+    y: pd.Series,
+    *,
+    figures: bool = True,
+    **options: Any,
+) -> Report:
+    """Evaluate like ``evaluate_model`` and log the metrics and ``predictions.csv`` to ``run``.
+
+    With ``figures``, the figures of ``figures.draw_figures`` are drawn and logged with
+    ``run.log_image`` as ``figures/<name>.png``, and returned in ``Report.figures``.
+    """
     report = evaluate_model(evaluator, model, X, y, **options)
     run.log_metrics(report.metrics)
     run.log_artifact("predictions.csv", report.table.to_csv(index=False))
-    return report.metrics
+    if not figures:
+        return report
+    from <%- packageName %>.figures import draw_figures
+
+    drawn = draw_figures(evaluator, report.predictions, report.slices)
+    for name, image in drawn.items():
+        run.log_image(f"figures/{name}", image)
+    return replace(report, figures=drawn)
 
 
 def evaluate_model(
@@ -70,7 +97,22 @@ def evaluate_model(
         metrics[f"test/{name}_ci_low"] = low
         metrics[f"test/{name}_ci_high"] = high
     metrics.update(slice_metrics(evaluator, predictions, slices))
-    return Report(metrics, table)
+    defined = [name for name in evaluator.headline if name in overall][:1]
+    summary = slice_table(
+        evaluator,
+        predictions,
+        slices,
+        defined[0] if defined else None,
+        n_resamples,
+        confidence,
+        seed,
+    )
+    for row in summary.to_dict("records"):
+        if not np.isnan(row["ci_low"]):
+            name = f"slice/{metric_part(row['column'])}/{metric_part(row['value'])}/{row['metric']}"
+            metrics[f"{name}_ci_low"] = float(row["ci_low"])
+            metrics[f"{name}_ci_high"] = float(row["ci_high"])
+    return Report(metrics, table, summary, predictions)
 
 
 def predict_scores(model: Any, X: pd.DataFrame) -> pd.DataFrame | None:
@@ -113,6 +155,39 @@ def slice_metrics(
             for name, metric in evaluator.metrics(predictions.take(index)).items():
                 result[f"{prefix}/{name}"] = metric
     return result
+
+
+def slice_table(
+    evaluator: Evaluator,
+    predictions: Predictions,
+    slices: pd.DataFrame,
+    metric: str | None,
+    n_resamples: int,
+    confidence: float,
+    seed: int,
+) -> pd.DataFrame:
+    """Return one row per slice value, with the slice's metrics and an interval.
+
+    Columns: ``column``, ``value``, ``count``, ``metric`` (the name ``metric``), ``ci_low``,
+    ``ci_high``, then one column per metric the evaluator defines on that slice.
+
+    The interval is ``bootstrap_ci`` of ``metric`` over the slice's own samples, with the
+    same ``n_resamples``, ``confidence`` and ``seed`` as the overall one (NaN when
+    undefined or disabled).
+    """
+    rows = []
+    for column in slices.columns:
+        labels = slices[column].to_numpy()
+        for value in sorted(pd.unique(labels), key=str):
+            part = predictions.take(np.flatnonzero(labels == value))
+            names = [metric] if metric else []
+            low, high = bootstrap_ci(evaluator, part, names, n_resamples, confidence, seed).get(
+                metric or "", (np.nan, np.nan)
+            )
+            row = {"column": column, "value": value, "count": float(len(part)), "metric": metric}
+            rows.append({**row, "ci_low": low, "ci_high": high, **evaluator.metrics(part)})
+    columns = ["column", "value", "count", "metric", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns if not rows else None)
 
 
 def bootstrap_ci(

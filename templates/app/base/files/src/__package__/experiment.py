@@ -5,6 +5,7 @@ import time
 import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from <%- packageName %>.config import ExperimentConfig
@@ -13,16 +14,21 @@ from <%- packageName %>.evaluation import run_evaluation
 from <%- packageName %>.models.base import seed_model
 from <%- packageName %>.progress import LOG, stage
 from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, TRACKERS
+from <%- packageName %>.report import REPORT_ARTIFACT, publish_latest, run_report
 from <%- packageName %>.reproducibility import log_data_inputs, record_run_context
 from <%- packageName %>.trackers.base import Tracker
 
 
 @dataclass(frozen=True)
 class RunResult:
-    """The id of the logged run and every metric it logged."""
+    """The id of the logged run, every metric it logged, and its report's local copy.
+
+    ``report`` is ``None`` when the copy could not be written.
+    """
 
     run_id: str
     metrics: dict[str, float]
+    report: Path | None = None
 
 
 def run_experiment(
@@ -34,6 +40,8 @@ def run_experiment(
 
     The fitted model is stored with ``run.log_model`` (artifact folder ``model/``), and a
     model that records ``device_`` (e.g. ``cpu``, ``cuda``) tags the run with ``device``.
+    Figures (``figures/*.png``, unless ``evaluator.figures`` is false) and the HTML report
+    (``report.html``) are logged too, and copied to ``reports/`` (see ``report.py``).
 
     Blocks are built and model parameters validated (``check_model_params``) before the
     run starts, so a bad config never leaves a run behind. A ``ValueError`` that only ``fit``
@@ -61,7 +69,7 @@ def run_experiment(
 
     with tracker.start_run(config.experiment, tags=tags) as run:
         with stage("recorded") as details:
-            record_run_context(run, config, dataset)
+            context = record_run_context(run, config, dataset)
             log_data_inputs(run, dataset, split)
             details.append(f"run {run.run_id}: config, code and data versions, environment")
 
@@ -83,7 +91,7 @@ def run_experiment(
             run.set_tags({"device": device})
 
         with stage("evaluated") as details:
-            metrics = run_evaluation(
+            report = run_evaluation(
                 run,
                 evaluator,
                 model,
@@ -93,9 +101,13 @@ def run_experiment(
                 n_resamples=config.evaluator.bootstrap.n_resamples,
                 confidence=config.evaluator.bootstrap.confidence,
                 seed=config.seed,
+                figures=config.evaluator.figures,
             )
+            metrics = report.metrics
             shown = [f"test/{name}" for name in evaluator.headline if f"test/{name}" in metrics]
             details.extend(f"{name} {metrics[name]:.4f}" for name in shown[:1])
+            if report.figures:
+                details.append(f"{len(report.figures)} figures")
         target = split.y_train.name
         with stage("logged") as details:
             run.log_model(
@@ -108,8 +120,17 @@ def run_experiment(
         run_seconds = time.perf_counter() - started
         timings = {"time/fit_seconds": fit_seconds, "time/run_seconds": run_seconds}
         run.log_metrics(timings)
+        with stage("reported") as details:
+            page = run_report(run.run_id, config, context, report, {**metrics, **timings})
+            run.log_artifact(REPORT_ARTIFACT, page)
+            details.append(REPORT_ARTIFACT)
+    try:
+        path: Path | None = publish_latest(report.figures, page)
+    except OSError as exc:  # the run is logged; only the local copy is missing
+        LOG.warning("warning: report not copied to reports/: %s", exc)
+        path = None
     LOG.info("%-9s %s", "see it", tracker.ui_hint())
-    return RunResult(run.run_id, {**metrics, **timings})
+    return RunResult(run.run_id, {**metrics, **timings}, path)
 
 
 def check_model_params(model: Any, params: Mapping[str, Any]) -> None:

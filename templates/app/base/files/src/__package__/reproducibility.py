@@ -14,6 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -38,31 +39,31 @@ class GitState:
     diff: str = ""
 
 
-def record_run_context(run: Run, config: ExperimentConfig, dataset: Dataset) -> None:
-    """Log the params, tags and artifacts listed in the module docstring."""
+def record_run_context(run: Run, config: ExperimentConfig, dataset: Dataset) -> dict[str, Any]:
+    """Log the params, tags and artifacts listed in the module docstring; return the tags."""
     root = project_root()
     packages = installed_packages()
     git = git_state(root)
     run.log_params(flatten(config.to_dict()))
-    run.set_tags(
-        {
-            "dataset.name": dataset.name,
-            "dataset.version": dataset.version,
-            "dataset.fingerprint": dataset.fingerprint(),
-            "seed": config.seed,
-            "git.commit": git.commit,
-            "git.dirty": git.dirty,
-            "python.version": platform.python_version(),
-            "platform": platform.platform(),
-            "environment.sha256": sha256_text(packages),
-        }
-    )
+    tags: dict[str, Any] = {
+        "dataset.name": dataset.name,
+        "dataset.version": dataset.version,
+        "dataset.fingerprint": dataset.fingerprint(),
+        "seed": config.seed,
+        "git.commit": git.commit,
+        "git.dirty": git.dirty,
+        "python.version": platform.python_version(),
+        "platform": platform.platform(),
+        "environment.sha256": sha256_text(packages),
+    }
+    run.set_tags(tags)
     run.log_artifact(CONFIG_ARTIFACT, config.to_yaml())
     run.log_artifact(PACKAGES_ARTIFACT, packages)
     for path in lock_files(root):
         run.log_artifact(f"environment/{path.name}", path.read_bytes())
     if git.dirty == "true":
         run.log_artifact(DIFF_ARTIFACT, git.diff)
+    return tags
 
 
 def log_data_inputs(run: Run, dataset: Dataset, split: Split) -> None:
