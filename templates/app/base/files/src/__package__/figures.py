@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 SIZE = (5.0, 4.0)  # inches
 DPI = 100
+MAX_BARS = 25  # interval charts show at most this many rows
 MARGINS = {"left": 0.15, "right": 0.95, "bottom": 0.12, "top": 0.91}
 
 
@@ -137,20 +138,30 @@ def regression_figures(predictions: Predictions) -> dict[str, "Figure"]:
 
 
 def slice_figures(slices: pd.DataFrame) -> dict[str, "Figure"]:
-    """One interval chart per slice column: the headline metric of each of its values."""
-    figures = {}
+    """One interval chart per slice column: the headline metric of each of its values.
+
+    A column with more than ``MAX_BARS`` values shows its ``MAX_BARS`` largest slices.
+    """
+    figures: dict[str, Figure] = {}
     for column, rows in slices.groupby("column", sort=False):
         metric = rows["metric"].iloc[0]
         if not isinstance(metric, str) or metric not in rows:
             continue
+        title = f"{metric} by {column}"
+        if len(rows) > MAX_BARS:
+            title += f" ({MAX_BARS} largest of {len(rows)})"
+            rows = rows.nlargest(MAX_BARS, "count", keep="first").sort_index()
         labels = [
             f"{value} (n={count:g})"
             for value, count in zip(rows["value"], rows["count"], strict=True)
         ]
         figure = interval_chart(
-            labels, rows[metric], rows["ci_low"], rows["ci_high"], f"{metric} by {column}", metric
+            labels, rows[metric], rows["ci_low"], rows["ci_high"], title, metric
         )
-        figures[f"slice_{file_part(column)}.png"] = figure
+        name, number = f"slice_{file_part(column)}.png", 2
+        while name in figures:  # columns that differ only in characters a file name drops
+            name, number = f"slice_{file_part(column)}_{number}.png", number + 1
+        figures[name] = figure
     return figures
 
 
@@ -162,16 +173,24 @@ def interval_chart(
     title: str,
     xlabel: str,
 ) -> "Figure":
-    """Horizontal points with error bars from ``lows`` to ``highs`` (NaN: no bar)."""
-    value = np.asarray(values, dtype=float)
-    low, high = np.asarray(lows, dtype=float), np.asarray(highs, dtype=float)
+    """Horizontal points with error bars from ``lows`` to ``highs`` (NaN: no bar).
+
+    Only the first ``MAX_BARS`` entries are drawn (the title says so), so the figure stays
+    readable and within the canvas' size limits.
+    """
+    value = np.asarray(values, dtype=float)[:MAX_BARS]
+    low = np.asarray(lows, dtype=float)[:MAX_BARS]
+    high = np.asarray(highs, dtype=float)[:MAX_BARS]
+    if len(labels) > MAX_BARS:
+        title = f"{title} (first {MAX_BARS} of {len(labels)})"
+        labels = labels[:MAX_BARS]
     errors = np.nan_to_num(np.vstack([value - low, high - value]), nan=0.0).clip(min=0.0)
     figure = new_figure((SIZE[0] + 1, max(2.5, 0.45 * len(labels) + 1.5)))
     axes = figure.axes[0]
     rows = np.arange(len(labels))
     axes.errorbar(value, rows, xerr=errors, fmt="o", capsize=4)
-    axes.set_yticks(rows, list(labels))
-    longest = max((len(label) for label in labels), default=0)
+    axes.set_yticks(rows, [label[:40] for label in labels])
+    longest = max((len(label[:40]) for label in labels), default=0)
     figure.subplots_adjust(left=min(0.6, 0.05 + 0.014 * longest))  # room for the labels
     axes.invert_yaxis()
     axes.grid(axis="x", alpha=0.3)
