@@ -1,12 +1,21 @@
 """Read an MLflow run back and print what the end-to-end test checks, as JSON.
 
 Usage: python readback.py <tracking-uri> <run-id>
+
+``images`` maps each logged ``figures/*.png`` to ``[width, height, darkest, lightest]`` as
+Pillow decodes it (gray levels 0-255).
 """
 
 import json
+import os
 import sys
+import tempfile
+from pathlib import Path
 
-from mlflow import MlflowClient
+os.environ["MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"] = "false"  # stdout is the JSON, nothing else
+
+from mlflow import MlflowClient  # noqa: E402
+from PIL import Image  # noqa: E402
 
 uri, run_id = sys.argv[1], sys.argv[2]
 client = MlflowClient(tracking_uri=uri)
@@ -21,6 +30,16 @@ def artifact_paths(path=None):
             yield item.path
 
 
+def decoded(path):
+    with tempfile.TemporaryDirectory() as scratch:
+        local = client.download_artifacts(run_id, path, dst_path=scratch)
+        with Image.open(Path(local)) as image:
+            assert image.format == "PNG", path
+            low, high = image.convert("L").getextrema()
+            return [image.width, image.height, low, high]
+
+
+artifacts = sorted(artifact_paths())
 print(
     json.dumps(
         {
@@ -28,7 +47,12 @@ print(
             "params": run.data.params,
             "metrics": run.data.metrics,
             "tags": run.data.tags,
-            "artifacts": sorted(artifact_paths()),
+            "artifacts": artifacts,
+            "images": {
+                path: decoded(path)
+                for path in artifacts
+                if path.startswith("figures/") and path.endswith(".png")
+            },
             "inputs": [d.dataset.name for d in run.inputs.dataset_inputs],
         }
     )

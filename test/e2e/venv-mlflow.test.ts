@@ -1,7 +1,8 @@
 /**
  * The default project, as a newcomer gets it: venv + pip, embedded MLflow, the ccds layout,
  * GitHub CI. Installed for real by the generator's install step, then every `make` target (its own
- * tests, what CI lints, format, data, train, sweep, serve), the example experiment twice, compare,
+ * tests, what CI lints, format, data, train, sweep, serve), the example experiment twice (with its
+ * figures read back from the tracker and its HTML report rendered in headless Chromium), compare,
  * reproduce, the notebook, the pre-commit hooks, and a real `mlflow server` on 127.0.0.1.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, freePort, ROOT, tmpFolder } from '../helpers.js';
+import { renderInChromium } from './chromium.js';
 import { generate, MAKE_VERBS, makeInProject, metricLines, projectEnv, runId, runInProject, type Generated } from './project.js';
 
 let project: Generated;
@@ -70,12 +72,37 @@ describe('default project (venv + pip, MLflow)', () => {
     const reproduce = await runInProject(project, 'python', ['-m', 'churn_model', 'reproduce', id]);
     expect(reproduce.output).toMatch(/metrics match/);
 
-    const tags = JSON.parse(
+    const logged = JSON.parse(
       (await runInProject(project, 'python', [path.join(ROOT, 'test/e2e/readback.py'), `sqlite:///${project.root}/mlflow.db`, id])).output,
-    ).tags;
+    );
+    const tags = logged.tags;
     expect(tags['git.commit']).toMatch(/^[0-9a-f]{40}$/);
     expect(tags['git.dirty']).toBe('false');
     expect(tags['dataset.fingerprint']).toMatch(/^[0-9a-f]{64}$/);
+
+    // the figures, read back from the tracker, are PNGs that Pillow decodes and that are not blank
+    const images = logged.images as Record<string, [number, number, number, number]>;
+    expect(Object.keys(images)).toEqual(['calibration', 'confusion_matrix', 'pr_curve', 'roc_curve', 'slice_mean_radius'].map((name) => `figures/${name}.png`));
+    for (const [width, height, darkest, lightest] of Object.values(images)) {
+      expect(Math.min(width, height)).toBeGreaterThanOrEqual(300);
+      expect(lightest - darkest).toBeGreaterThan(100);
+    }
+    expect(logged.artifacts).toContain('report.html');
+  });
+
+  it('renders the latest run\'s HTML report in headless Chromium with every figure loaded', async () => {
+    const report = path.join(project.root, 'reports', 'report.html');
+    expect(readFileSync(report, 'utf8')).not.toMatch(/(src|href)="(?!data:)/); // nothing to fetch
+    const rendered = await renderInChromium(report);
+    expect(rendered.images).toHaveLength(5);
+    for (const [complete, width, height] of rendered.images) {
+      expect(complete).toBe(true);
+      expect(Math.min(width, height)).toBeGreaterThan(0);
+    }
+    // the screenshot shows the figures: matplotlib's blues, which no text or table of the page has
+    const count = 'import sys, numpy; from PIL import Image; rgb = numpy.asarray(Image.open(sys.argv[1]).convert("RGB")).astype(int); print(int((rgb[..., 2] - rgb[..., 0] > 60).sum()))';
+    const blue = Number((await runInProject(project, 'python', ['-c', count, rendered.screenshot])).output.trim());
+    expect(blue).toBeGreaterThan(5000);
   });
 
   it('refuses a bad config value, and a tracking store that is not a database, in one line with exit 2', async () => {

@@ -14,6 +14,7 @@ from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.evaluators.base import Predictions
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.figures import one_vs_rest
+from <%- packageName %>.registry import TRACKERS
 from <%- packageName %>.report import compare_report, publish_latest
 from <%- packageName %>.trackers.base import RunRecord
 
@@ -101,17 +102,23 @@ def test_curves_are_one_vs_rest_for_each_scored_label():
 
 def test_compare_writes_the_ranking_as_an_html_report(project, capsys):
     (project / "configs/local.yaml").write_text(
-        "extends: experiment.yaml\ntracker: {name: local}\nevaluator: {figures: false}\n"
+        "extends: experiment.yaml\ntracker: {name: local}\n"
     )
-    ids = [
-        run_experiment(fast_config("experiment.yaml", f"model.params.C={c}")).run_id
-        for c in (0.001, 1.0)
-    ]
+    config = fast_config("local.yaml")
+    tracker = TRACKERS.build("local")
+    ids = []
+    for accuracy in (0.5, 0.75):
+        with tracker.start_run(config.experiment) as run:
+            run.log_params({"model.name": "m"})
+            run.log_metrics({"test/accuracy": accuracy, "test/accuracy_ci_low": accuracy - 0.125})
+            run.log_metrics({"test/accuracy_ci_high": accuracy + 0.125})
+            ids.append(run.run_id)
     code = main(["compare", "--config", "configs/local.yaml", "--report", "out/runs.html"])
     out = capsys.readouterr().out
     assert code == 0 and out.splitlines()[-1] == "report out/runs.html"
     page = (project / "out/runs.html").read_text(encoding="utf-8")
-    assert all(run_id in page for run_id in ids)
+    assert page.index(ids[1]) < page.index(ids[0]), "best run first"
+    assert "0.6250 to 0.8750" in page and "0.3750 to 0.6250" in page
     assert page.count('<img src="data:image/png;base64,') == 1
 
 
