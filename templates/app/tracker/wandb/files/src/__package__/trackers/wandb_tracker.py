@@ -89,7 +89,7 @@ class WandbRun(Run):
         self.log_artifact(name, png)
         if self.wandb_run.disabled:
             return
-        wandb = _impor<%- packageName %>()
+        wandb = _import_wandb()
         with Image.open(io.BytesIO(png)) as image:
             image.load()
             # commit=False: all figures share one history step, written when the run ends
