@@ -33,10 +33,12 @@ def test_run_prints_id_and_headline_metrics(capsys):
     code, out, err = run_cli(capsys, "run", *LOCAL)
     assert code == 0
     assert out.startswith("run ") and "test/accuracy" in out and "CI" in out
+    assert out.splitlines()[-1] == f"report {os.path.join('reports', 'report.html')}"
     # the stages as they end, with their seconds, on stderr; stdout keeps the results
     stages = [line.split()[0] for line in err.splitlines()]
-    assert stages == ["data", "split", "recorded", "fitted", "evaluated", "logged", "see"]
-    assert "569 rows, 30 columns" in err and err.count(" s\n") == 6
+    expected = ["data", "split", "recorded", "fitted", "evaluated", "logged", "reported", "see"]
+    assert stages == expected
+    assert "569 rows, 30 columns" in err and err.count(" s\n") == 7
 
 
 def test_quiet_prints_results_only(capsys):
