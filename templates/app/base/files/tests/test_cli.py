@@ -3,6 +3,7 @@
 import hashlib
 import runpy
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_run_prints_id_and_headline_metrics(capsys):
     code, out, err = run_cli(capsys, "run", *LOCAL)
     assert code == 0
     assert out.startswith("run ") and "test/accuracy" in out and "CI" in out
-    assert out.splitlines()[-1] == f"report {os.path.join('reports', 'report.html')}"
+    assert out.splitlines()[-1] == f"report {Path('reports', 'report.html')}"
     # the stages as they end, with their seconds, on stderr; stdout keeps the results
     stages = [line.split()[0] for line in err.splitlines()]
     expected = ["data", "split", "recorded", "fitted", "evaluated", "logged", "reported", "see"]
