@@ -128,7 +128,7 @@ class MockTracker(Tracker):
         return "runs are kept in memory"
 
 
-PROGRESS_STAGES = ("data", "split", "recorded", "fitted", "evaluated", "logged", "see")
+PROGRESS_STAGES = ("data", "split", "recorded", "fitted", "evaluated", "reported", "logged", "see")
 """The first word of each progress line ``run`` prints on stderr (see ``progress.py``)."""
 
 
