@@ -115,25 +115,29 @@ describe('env tools install the same packages', () => {
   const names = (specs: readonly unknown[]) =>
     specs
       .filter((spec): spec is string => typeof spec === 'string' && /^[A-Za-z]/.test(spec))
-      .map((spec) => spec.split(/[<>=!~ ]/)[0]!.toLowerCase())
+      .map((spec) => spec.split(/[<>=!~ []/)[0]!.toLowerCase())
       .filter((name) => name !== 'python' && name !== 'pip')
       .sort();
 
-  it.each([...TRACKERS])('with --tracker %s, venv, conda, poetry and uv list one runtime, dev, docs and notebook set', async (tracker) => {
-    const sets: Record<string, { runtime: string[]; all: string[] }> = {};
+  it.each([...TRACKERS])('with --tracker %s, venv, conda, poetry and uv list one runtime, dev, docs, notebook and team set', async (tracker) => {
+    const sets: Record<string, { runtime: string[]; all: string[]; team: string[] }> = {};
     for (const envTool of ENV_TOOLS) {
       const result = await runApp('same', { envTool, tracker });
       const root = path.join(result.cwd, 'same');
       const pyproject = parseToml(readFileSync(path.join(root, 'pyproject.toml'), 'utf8')) as {
-        project: { dependencies: string[] };
+        project: { dependencies: string[]; 'optional-dependencies': { team: string[] } };
         'dependency-groups'?: Record<string, string[]>;
       };
       const runtime = names(pyproject.project.dependencies);
+      // the optional `team` extra: in pyproject.toml for every tool, and in the tool's own file
+      let team = names(pyproject.project['optional-dependencies'].team);
+      expect(team).toContain('psycopg');
       let all: string[];
       if (envTool === 'venv') {
         const lines = (file: string) => readFileSync(path.join(root, file), 'utf8').split('\n');
         expect(names(lines('requirements.txt'))).toEqual(runtime);
         all = names(['requirements.txt', 'requirements-dev.txt', 'requirements-docs.txt', 'requirements-notebook.txt'].flatMap(lines));
+        expect(names(lines('requirements-team.txt'))).toEqual(team);
       } else if (envTool === 'conda') {
         const environment = parseYaml(readFileSync(path.join(root, 'environment.yml'), 'utf8')) as {
           dependencies: Array<string | { pip: string[] }>;
@@ -141,12 +145,14 @@ describe('env tools install the same packages', () => {
         const pip = environment.dependencies.find((entry): entry is { pip: string[] } => typeof entry === 'object');
         // a conda-forge package may be named differently (matplotlib-base): compare PyPI names
         all = names([...environment.dependencies, ...(pip?.pip ?? [])]).map((name) => (PYPI_NAME.get(name) ?? name).toLowerCase());
+        const extra = parseYaml(readFileSync(path.join(root, 'environment-team.yml'), 'utf8')) as { dependencies: string[] };
+        team = names(extra.dependencies).map((name) => (PYPI_NAME.get(name) ?? name).toLowerCase());
       } else {
         const groups = pyproject['dependency-groups'] ?? {};
         expect(Object.keys(groups).sort()).toEqual(['dev', 'docs', 'notebook']);
         all = names([...pyproject.project.dependencies, ...Object.values(groups).flat()]);
       }
-      sets[envTool] = { runtime, all: all.sort() };
+      sets[envTool] = { runtime, all: all.sort(), team };
     }
     for (const envTool of ENV_TOOLS) expect(sets[envTool]).toEqual(sets.venv);
   });

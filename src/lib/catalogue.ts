@@ -9,8 +9,10 @@ import { MLFLOW_TRACKERS } from './values.js';
  * `runtime` is the package's own; `dev` the test, lint and kernel tools every environment gets;
  * `docs` (the MkDocs site) and `notebook` (the JupyterLab front end) are installed on request, on
  * top of the dev set, as each env tool installs an optional group (see `optionalGroups` in env-tools.ts).
+ * `team` is the package's optional extra (PEP 621 `optional-dependencies`): what a team's shared
+ * setup needs at run time (the tracking server's drivers, a PostgreSQL sweep storage).
  */
-export type DependencyGroup = 'runtime' | 'dev' | 'docs' | 'notebook';
+export type DependencyGroup = 'runtime' | 'dev' | 'docs' | 'notebook' | 'team';
 
 /** The groups an environment installs only when asked. */
 export const OPTIONAL_GROUPS = ['docs', 'notebook'] as const;
@@ -21,6 +23,8 @@ export interface PythonDependency {
   name: string;
   /** PEP 440 version range, compatible releases only. */
   range: string;
+  /** The distribution's own extras to install with it (`psycopg[binary]`); pip only. */
+  extras?: readonly string[];
   group: DependencyGroup;
   /** Top-level modules it installs: a project package must not shadow them. */
   imports: readonly string[];
@@ -73,18 +77,10 @@ export const CATALOGUE: readonly PythonDependency[] = [
     conda: 'mlflow-skinny',
     neededBy: { tracker: MLFLOW_TRACKERS },
   },
-  // What mlflow-skinny leaves out and the embedded SQLite store (`sqlite:///mlflow.db`) loads:
-  // every MLflow-family project has the `mlflow` tracker, whose tests use that store.
-  {
-    name: 'sqlalchemy',
-    range: '>=2,<3',
-    group: 'runtime',
-    imports: ['sqlalchemy'],
-    conda: 'sqlalchemy',
-    plugin: true,
-    neededBy: { tracker: MLFLOW_TRACKERS },
-    optional: true,
-  },
+  // What mlflow-skinny leaves out and the embedded SQLite store (`sqlite:///mlflow.db`) loads,
+  // and what drivers.py asks which DBAPI module a URL needs (every project: sweeps use it); from
+  // 2.1 a bare `postgresql://` means psycopg 3 (the team extra's), 2.0 meant psycopg2.
+  { name: 'sqlalchemy', range: '>=2.1,<3', group: 'runtime', imports: ['sqlalchemy'], conda: 'sqlalchemy' },
   {
     name: 'alembic',
     range: '>=1.13,<2',
@@ -165,6 +161,38 @@ export const CATALOGUE: readonly PythonDependency[] = [
     conda: 'mlflow',
     neededBy: { tracker: MLFLOW_TRACKERS },
   },
+  // The `team` extra: what a shared MLflow server on PostgreSQL with artifacts in Azure Blob and
+  // basic auth needs, and what `sweep --storage postgresql://...` needs. SQLAlchemy 2.1 maps a
+  // bare `postgresql://` URL to psycopg 3; the binary build brings its own libpq.
+  {
+    name: 'psycopg',
+    range: '>=3.2,<4',
+    extras: ['binary'],
+    group: 'team',
+    imports: ['psycopg', 'psycopg_binary'],
+    conda: 'psycopg',
+    plugin: true,
+  },
+  // MLflow's `wasbs://` artifact repository imports it (on the server, which proxies artifacts).
+  {
+    name: 'azure-storage-blob',
+    range: '>=12.19,<13',
+    group: 'team',
+    imports: ['azure'],
+    conda: 'azure-storage-blob',
+    plugin: true,
+    neededBy: { tracker: ['mlflow'] },
+  },
+  // `mlflow server --app-name basic-auth` refuses to start without it (CSRF protection).
+  {
+    name: 'Flask-WTF',
+    range: '>=1.2,<2',
+    group: 'team',
+    imports: ['flask_wtf'],
+    conda: 'flask-wtf',
+    plugin: true,
+    neededBy: { tracker: ['mlflow'] },
+  },
   { name: 'pytest', range: '>=8,<10', group: 'dev', imports: ['pytest', '_pytest'], conda: 'pytest' },
   { name: 'ruff', range: '>=0.17,<0.18', group: 'dev', imports: ['ruff'], conda: 'ruff' },
   { name: 'mypy', range: '>=1.15,<3', group: 'dev', imports: ['mypy', 'mypyc'], conda: 'mypy' },
@@ -239,7 +267,19 @@ export function catalogueEntry(name: string): PythonDependency {
 
 /** PEP 508 requirement string, e.g. `pandas>=2.2,<4`. */
 export function requirement(dependency: PythonDependency): string {
-  return `${dependency.name}${dependency.range}`;
+  const extras = dependency.extras?.length ? `[${dependency.extras.join(',')}]` : '';
+  return `${dependency.name}${extras}${dependency.range}`;
+}
+
+/**
+ * The `team` extra: the catalogue's team group, plus the full `mlflow` (the server's own
+ * package) when the tracker is MLflow and the runtime set installs something lighter.
+ */
+export function teamDependencies(answers: Answers): PythonDependency[] {
+  const team = dependenciesFor(answers, 'team');
+  const runtime = new Set(dependenciesFor(answers, 'runtime').map((dependency) => dependency.name));
+  const server = answers.tracker === 'mlflow' && !runtime.has('mlflow') && !team.some((entry) => entry.name === 'mlflow');
+  return server ? [...team, { ...catalogueEntry('mlflow'), group: 'team' }] : team;
 }
 
 /** Every module any catalogue entry installs, whatever the answers: a package may not shadow one. */

@@ -64,6 +64,8 @@ export interface TemplateContext extends Answers {
   run: string;
   /** How the docs and notebook groups are installed and run with (`groups.docs.run || run`). */
   groups: Record<OptionalGroup, GroupUse>;
+  /** The command that adds the optional `team` extra (a shared server, a PostgreSQL sweep storage). */
+  installTeam: string;
   year: number;
   generatorVersion: string;
   /** Layout lines for the README, for the folders actually generated: [folder, description]. */
@@ -94,6 +96,7 @@ export function buildContext(answers: Answers, generatorVersion: string, written
     setup: env.setup(answers),
     run: env.runPrefix,
     groups: Object.fromEntries(OPTIONAL_GROUPS.map((group) => [group, env.group(group)])) as Record<OptionalGroup, GroupUse>,
+    installTeam: env.installTeam,
     year: new Date().getFullYear(),
     generatorVersion,
     layout,

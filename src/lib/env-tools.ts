@@ -4,7 +4,7 @@
  */
 import { toToml } from './toml.js';
 import { stringify as toYaml } from 'yaml';
-import { dependenciesFor, OPTIONAL_GROUPS, requirement, type OptionalGroup } from './catalogue.js';
+import { dependenciesFor, OPTIONAL_GROUPS, requirement, teamDependencies, type OptionalGroup } from './catalogue.js';
 import { distributionName } from './names.js';
 import type { Answers, EnvTool } from './options.js';
 
@@ -56,6 +56,8 @@ export interface EnvToolStrategy {
   requirements: (answers: Answers) => string[];
   /** The install step typed in the project's environment (activated, for venv and conda). */
   installCommand: string;
+  /** The command that adds the optional `team` extra to the environment (for docs). */
+  installTeam: string;
   /** How to add a runtime dependency, update, and lock or export (for docs). */
   add: string;
   update: string;
@@ -106,7 +108,7 @@ const RUFF_AND_PYTEST = {
  * to an existing pyproject.toml re-renders them from the new answers.
  */
 export function checkerTables(answers: Answers): { mypy: Record<string, unknown>; deptry: Record<string, unknown> } {
-  const needed = [...dependenciesFor(answers, 'runtime'), ...dependenciesFor(answers, 'dev')];
+  const needed = [...dependenciesFor(answers, 'runtime'), ...dependenciesFor(answers, 'dev'), ...teamDependencies(answers)];
   const untyped = needed.filter((dependency) => dependency.untyped).flatMap((dependency) => dependency.imports);
   const plugins = needed.filter((dependency) => dependency.plugin).map((dependency) => dependency.name);
   return {
@@ -180,6 +182,7 @@ function projectTable(answers: Answers): Record<string, unknown> {
     ...(answers.license === 'none' ? {} : { license: answers.license }),
     ...(Object.keys(author).length > 0 ? { authors: [author] } : {}),
     dependencies: dependenciesFor(answers, 'runtime').map(requirement),
+    'optional-dependencies': { team: teamDependencies(answers).map(requirement) },
   };
 }
 
@@ -227,6 +230,7 @@ const venv: EnvToolStrategy = {
     '.venv/bin/python -m pip install -r requirements-dev.txt -e .',
   ],
   installCommand: 'pip install -r requirements-dev.txt -e .',
+  installTeam: 'python -m pip install -r requirements-team.txt',
   add: 'add the package with a version range to requirements.txt, then `pip install -r requirements-dev.txt -e .`',
   update: 'pip install --upgrade -r requirements-dev.txt -e .',
   lock: 'pip freeze --exclude-editable > requirements.lock',
@@ -249,6 +253,10 @@ const venv: EnvToolStrategy = {
           dependenciesFor(answers, group).map(requirement),
         ),
       ]),
+    ),
+    'requirements-team.txt': requirementsFile(
+      '# Optional: the team server\'s drivers and a PostgreSQL sweep storage (docs/experiment-tracking.md).',
+      teamDependencies(answers).map(requirement),
     ),
   }),
   // `python -m pip`: the venv's pip once activated, and CI's (whose PATH may have no `pip`)
@@ -291,6 +299,7 @@ const conda: EnvToolStrategy = {
     ];
   },
   installCommand: 'conda env update -f environment.yml --prune',
+  installTeam: 'conda env update -f environment-team.yml',
   add: 'add the package to environment.yml (conda-forge name; under `pip:` only if conda-forge lacks it), then `conda env update -f environment.yml --prune`',
   update: 'conda env update -f environment.yml --prune',
   lock: 'conda env export --from-history > environment.lock.yml',
@@ -309,8 +318,21 @@ const conda: EnvToolStrategy = {
         { pip: [...fromPip.map(requirement), '-e .'] },
       ],
     };
+    // conda has no optional extras: a second file adds them to the same environment
+    const teamFromPip = teamDependencies(answers).filter((dependency) => dependency.conda === null);
+    const team = {
+      name: environment.name,
+      channels: ['conda-forge'],
+      dependencies: [
+        ...teamDependencies(answers)
+          .filter((dependency) => dependency.conda !== null)
+          .map((dependency) => `${dependency.conda}${dependency.range}`),
+        ...(teamFromPip.length > 0 ? ['pip', { pip: teamFromPip.map(requirement) }] : []),
+      ],
+    };
     return {
       'environment.yml': toYaml(environment),
+      'environment-team.yml': toYaml(team),
       'pyproject.toml': setuptoolsPyproject(answers),
       'MANIFEST.in': manifestIn(answers),
     };
@@ -335,6 +357,7 @@ const poetry: EnvToolStrategy = {
   runner: () => 'poetry run ',
   requirements: () => ['poetry install'],
   installCommand: 'poetry install',
+  installTeam: 'poetry install --extras team',
   add: 'poetry add "<package>>=1,<2"',
   update: 'poetry update',
   lock: 'poetry lock',
@@ -386,6 +409,7 @@ const uv: EnvToolStrategy = {
   runner: () => 'uv run ',
   requirements: () => ['uv sync'],
   installCommand: 'uv sync',
+  installTeam: 'uv sync --extra team',
   add: 'uv add "<package>>=1,<2"',
   update: 'uv lock --upgrade && uv sync',
   lock: 'uv lock',

@@ -105,7 +105,7 @@ export function presetSchema(): Record<string, unknown> {
           properties: {
             name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
             range: { type: 'string', pattern: '^[<>=!~][^;\\s]*$' },
-            group: { enum: ['runtime', 'dev'] },
+            group: { enum: ['runtime', 'dev', 'team'] },
             imports: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
             conda: { type: ['string', 'null'] },
           },
