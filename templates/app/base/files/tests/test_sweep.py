@@ -2,6 +2,7 @@
 
 import json
 import pickle
+import time
 
 import pytest
 import yaml
@@ -79,12 +80,36 @@ def test_a_later_sweep_command_joins_the_study_through_shared_storage(project, c
     assert len(children_of(first.parent_run_id, experiment)) == 4
 
 
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage is supposed to be used")
+@pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
+def test_a_dead_workers_trial_is_failed_and_the_study_goes_on(project):
+    import optuna
+
+    path = write_sweep(project, trials=1, heartbeat=1)
+    storage = f"sqlite:///{(project / 'shared.db').as_posix()}"
+    first = run_sweep(load_sweep(path), storage=storage, overrides=FAST)
+    # a worker that started a trial, beat once, then died (no process left to close it)
+    rdb = optuna.storages.RDBStorage(storage, heartbeat_interval=1, grace_period=2)
+    study = optuna.load_study(study_name=first.study, storage=rdb)
+    orphan = study.ask()
+    rdb.record_heartbeat(orphan._trial_id)
+    time.sleep(3.5)  # past the grace period of two beats (SQLite's clock counts whole seconds)
+
+    second = run_sweep(load_sweep(path), storage=storage, overrides=FAST)
+    trials = optuna.load_study(study_name=first.study, storage=storage).trials
+    states = {trial.number: trial.state.name for trial in trials}
+    assert states == {0: "COMPLETE", 1: "FAIL", 2: "COMPLETE"}
+    assert second.parent_run_id == first.parent_run_id
+
+
 def test_bad_sweep_configs_are_one_line_errors(project):
     with pytest.raises(ConfigError, match="sampler must be one of"):
         load_sweep(write_sweep(project, sampler="annealing"))
     space = {"model.params.C": {"type": "float", "low": 0, "high": 1, "log": True}}
     with pytest.raises(ConfigError, match="log scale needs low > 0"):
         load_sweep(write_sweep(project, space=space))
+    with pytest.raises(ConfigError, match="heartbeat must be a positive number of seconds"):
+        load_sweep(write_sweep(project, heartbeat=0))
     grid = load_sweep(write_sweep(project, sampler="grid"))
     with pytest.raises(ConfigError, match="needs a step"):
         run_sweep(grid, overrides=FAST)

@@ -20,14 +20,16 @@ import logging
 import math
 import multiprocessing
 import time
+import warnings
 from collections.abc import Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from <%- packageName %>.config import find_config, load_config, parse_yaml
+from <%- packageName %>.drivers import require_database_driver
 from <%- packageName %>.errors import ConfigError, MlexpError
 from <%- packageName %>.paths import project_root
 from <%- packageName %>.registry import DATASETS, EVALUATORS, TRACKERS
@@ -64,6 +66,7 @@ class SweepConfig:
     seed: int = 0
     metric: str | None = None
     direction: str | None = None
+    heartbeat: int = 60
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def load_sweep(path: str | Path) -> SweepConfig:
     raw = parse_yaml(path.read_text(encoding="utf-8"), str(path))
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a sweep config must be a mapping")
-    known = {"study", "base", "space", "trials", "sampler", "seed", "metric", "direction"}
+    known = {f.name for f in fields(SweepConfig)}  # the config's keys are its fields
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"{path}: unknown key {unknown[0]!r}; known: {', '.join(sorted(known))}")
@@ -105,6 +108,9 @@ def load_sweep(path: str | Path) -> SweepConfig:
     trials = raw.get("trials", 8)
     if not isinstance(trials, int) or trials < 1:
         raise ConfigError(f"{path}: trials must be a positive integer")
+    heartbeat = raw.get("heartbeat", 60)
+    if not isinstance(heartbeat, int) or isinstance(heartbeat, bool) or heartbeat < 1:
+        raise ConfigError(f"{path}: heartbeat must be a positive number of seconds")
     space = raw.get("space")
     if not isinstance(space, dict) or not space:
         raise ConfigError(f"{path}: space must map dotted config keys to distributions")
@@ -117,6 +123,7 @@ def load_sweep(path: str | Path) -> SweepConfig:
         seed=int(raw.get("seed", 0)),
         metric=raw.get("metric"),
         direction=direction,
+        heartbeat=heartbeat,
     )
 
 
@@ -143,14 +150,8 @@ def run_sweep(
     metric, direction = _objective(sweep, config)
     sweep = SweepConfig(**{**sweep.__dict__, "metric": metric, "direction": direction})
     url = storage or default_storage(sweep.study)
-    try:
-        store = _storage(url)  # one storage object per process: each new one checks the schema
-        study = optuna.create_study(study_name=sweep.study, storage=store, direction=direction)
-        created = True
-    except optuna.exceptions.DuplicatedStudyError:
-        created = False
-    except Exception as exc:
-        raise ConfigError(f"cannot open sweep storage {redact(url)}: {_first_line(exc)}") from None
+    require_database_driver(url, "sweep storage")
+    store, created = _create_study(optuna, sweep.study, url, direction)
 
     if not created:
         parent_id = _wait_for_parent(optuna, sweep.study, store, url)
@@ -174,6 +175,7 @@ def run_sweep(
         except BaseException:
             optuna.delete_study(study_name=sweep.study, storage=store)
             raise
+        study = optuna.load_study(study_name=sweep.study, storage=store)
         study.set_user_attr("parent_run_id", parent.run_id)
         parent.log_params(
             {
@@ -188,6 +190,28 @@ def run_sweep(
         summary = _summary(study, url, metric)
         _log_summary(parent, summary, metric, study)
     return summary
+
+
+def _create_study(optuna: Any, name: str, url: str, direction: str) -> tuple[Any, bool]:
+    """Create the study in ``url``; return its storage and False when it existed (join it).
+
+    One storage object serves the process (each new one checks the schema). Processes started
+    together on a new database race to create Optuna's tables: a failed first open is retried
+    twice, a second apart, before it is reported.
+    """
+    for attempt in range(3):
+        try:
+            store = _storage(url)
+            optuna.create_study(study_name=name, storage=store, direction=direction)
+            return store, True
+        except optuna.exceptions.DuplicatedStudyError:
+            return store, False
+        except Exception as exc:
+            if attempt == 2:
+                message = f"cannot open sweep storage {redact(url)}: {_first_line(exc)}"
+                raise ConfigError(message) from None
+            time.sleep(1.0)
+    raise AssertionError("unreachable")
 
 
 def default_storage(study: str) -> str:
@@ -224,8 +248,9 @@ def run_worker(
     from <%- packageName %>.experiment import run_experiment
 
     optuna = _optuna()
+    storage = _storage(url, heartbeat=sweep.heartbeat)
     study = optuna.load_study(
-        study_name=sweep.study, storage=_storage(url), sampler=_sampler(optuna, sweep, seed)
+        study_name=sweep.study, storage=storage, sampler=_sampler(optuna, sweep, seed)
     )
     config = load_config(sweep.base, overrides)
     tracker = TRACKERS.build(config.tracker.name, config.tracker.params)
@@ -397,13 +422,23 @@ def _param(path: Path, key: str, value: Any) -> Param:
     return Param(value["type"], low=low, high=high, log=log, step=step)
 
 
-def _storage(url: str) -> Any:
-    """Return an Optuna storage; SQLite files wait for locks held by other workers."""
-    if not url.startswith("sqlite:"):
-        return url
+def _storage(url: str, heartbeat: int | None = None) -> Any:
+    """Return an Optuna storage; SQLite files wait for locks held by other workers.
+
+    With ``heartbeat`` (seconds) a worker's running trial beats while it runs; a trial whose
+    process died stops beating and, after two beats, the next trial any worker starts marks
+    it ``FAIL`` (Optuna's ``fail_stale_trials``) instead of leaving it ``RUNNING``.
+    """
     import optuna
 
-    return optuna.storages.RDBStorage(url, engine_kwargs={"connect_args": {"timeout": 60}})
+    engine = {"connect_args": {"timeout": 60}} if url.startswith("sqlite:") else None
+    if heartbeat is None:
+        return optuna.storages.RDBStorage(url, engine_kwargs=engine)
+    with warnings.catch_warnings():  # heartbeats are "experimental" in Optuna 4
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return optuna.storages.RDBStorage(
+            url, engine_kwargs=engine, heartbeat_interval=heartbeat, grace_period=2 * heartbeat
+        )
 
 
 def _optuna() -> Any:

@@ -14,10 +14,11 @@ import pytest
 from mlflow import MlflowClient
 
 from <%- packageName %>.cli import main
+from <%- packageName %>.drivers import MissingDriverError
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.registry import MODELS
-from <%- packageName %>.trackers.mlflow_tracker import MlflowTracker, mask_password
+from <%- packageName %>.trackers.mlflow_tracker import MlflowTracker, _refused, mask_password
 
 from conftest import commit_project, example_data_file, fast_config
 from mocks import MockModel
@@ -138,6 +139,47 @@ def test_unreachable_server_fails_fast_without_the_password(capsys, monkeypatch)
     assert last.startswith("error: cannot reach the MLflow server at http://user:***@127.0.0.1:")
     assert "s3cr" not in err
     assert seconds < 60  # MLflow's own retries take minutes; the probe takes about a second
+
+
+def test_missing_storage_client_fails_before_a_run_exists(monkeypatch, store_uri):
+    client = MlflowClient(tracking_uri=store_uri)
+    location = "wasbs://mlflow@acct.blob.core.windows.net/artifacts"
+    experiment_id = client.create_experiment(f"wasbs-{time.time_ns()}", location)
+    name = client.get_experiment(experiment_id).name
+    monkeypatch.setitem(sys.modules, "azure.storage.blob", None)
+    expected = "artifacts at wasbs:// need the azure-storage-blob"
+    tracker = MlflowTracker(tracking_uri=store_uri)
+    with pytest.raises(MissingDriverError, match=expected), tracker.start_run(name):
+        pytest.fail("the body must not run")
+    assert client.search_runs([experiment_id]) == []  # no run left FAILED
+
+
+def test_postgresql_store_without_driver_is_one_line(capsys, monkeypatch):
+    for module in ("psycopg", "psycopg2"):
+        monkeypatch.setitem(sys.modules, module, None)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "postgresql://mlflow:s3cret@127.0.0.1:9/mlflow")
+    overrides = ["--set", "tracker.name=mlflow", "--set", "tracker.params={}"]
+    code = main(["run", *overrides, "--set", "evaluator.bootstrap.n_resamples=10"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("error: the MLflow store postgresql:// needs the psycopg[binary] package")
+    assert "s3cret" not in err
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        (None, "requires a login (HTTP 401): set MLFLOW_TRACKING_USERNAME and"),
+        ("alice", "refused MLFLOW_TRACKING_USERNAME's credentials (HTTP 401)"),
+    ],
+)
+def test_refused_login_says_which_variables(monkeypatch, username, expected):
+    if username is None:
+        monkeypatch.delenv("MLFLOW_TRACKING_USERNAME", raising=False)
+    else:
+        monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", username)
+    body = "API request to endpoint /api/2.0/mlflow/experiments/search failed with error code 401"
+    assert expected in _refused("http://mlflow.internal:5000", body)
 
 
 def test_passwords_are_masked_in_messages():

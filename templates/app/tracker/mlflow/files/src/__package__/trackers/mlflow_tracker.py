@@ -35,15 +35,23 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
-from <%- packageName %>.errors import TrackerError
+from <%- packageName %>.drivers import (
+    missing_client_error,
+    require_artifact_client,
+    require_database_driver,
+)
+from <%- packageName %>.errors import MlexpError, TrackerError
 from <%- packageName %>.paths import project_root
 from <%- packageName %>.registry import TRACKERS
 from <%- packageName %>.trackers.base import Run, RunRecord, Tracker
 
+_DATABASES = ("postgresql", "mysql", "mssql", "oracle")  # SQLAlchemy stores a client opens itself
 _PROGRESS_BAR = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
 _BATCH = 100  # MLflow accepts at most 100 params (1000 metrics) per log_batch call
 SCHEMA_SAMPLE = 1000  # rows a logged dataset's schema is inferred from
-PROBE_TIMEOUT = 5  # seconds the first request to an HTTP tracking server may take
+# seconds the first request to an HTTP tracking server may take: a busy server with basic auth
+# spends seconds hashing the password of a login it has not cached
+PROBE_TIMEOUT = 15
 _PROBE_ENV = {
     "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
     "MLFLOW_HTTP_REQUEST_TIMEOUT": str(PROBE_TIMEOUT),
@@ -254,6 +262,8 @@ class MlflowTracker(Tracker):
                 " (or select tracker: local)"
             ) from None
         uri = self._connect()
+        if urlsplit(uri).scheme.split("+")[0] in _DATABASES:
+            require_database_driver(uri, "MLflow store")
         logging.getLogger("alembic").setLevel(logging.WARNING)
         logging.getLogger("mlflow.store.db.utils").addFilter(_QUIET_STORE_FAULTS)
         try:
@@ -271,6 +281,8 @@ class MlflowTracker(Tracker):
             with _environment(_PROBE_ENV):
                 client.search_experiments(max_results=1)
         except Exception as exc:
+            if re.search(r"error code 40[13]\b", str(exc)):
+                raise TrackerError(self._mask(_refused(self.tracking_uri, str(exc)))) from None
             reason = _unreachable(str(exc))
             verb = "use" if reason is None else "reach"
             message = f"cannot {verb} the MLflow server at {self.tracking_uri}: {reason or exc}"
@@ -281,15 +293,17 @@ class MlflowTracker(Tracker):
         stored = self._store_experiment(experiment)
         try:
             found = client.get_experiment_by_name(stored)
-            if found is not None:
-                experiment_id = found.experiment_id
-            else:
+            if found is None:
                 self._prepare_experiment(stored)
                 location = self._artifact_location(experiment)
-                experiment_id = client.create_experiment(stored, artifact_location=location)
+                found = client.get_experiment(
+                    client.create_experiment(stored, artifact_location=location)
+                )
+            # before the run exists, so a missing storage client leaves no FAILED run behind
+            require_artifact_client(found.artifact_location)
             tags = {key: str(value) for key, value in tags.items()}
-            run = client.create_run(experiment_id, tags=tags, run_name=run_name)
-        except TrackerError:
+            run = client.create_run(found.experiment_id, tags=tags, run_name=run_name)
+        except MlexpError:
             raise
         except Exception as exc:
             raise self._failure(f"cannot start an MLflow run at {self._where()}", exc) from None
@@ -317,6 +331,8 @@ class MlflowTracker(Tracker):
         with tempfile.TemporaryDirectory() as scratch, _environment({_PROGRESS_BAR: "false"}):
             try:
                 path = client.download_artifacts(run_id, name, dst_path=scratch)
+            except ImportError as exc:  # the run's artifact store needs a client not installed
+                raise missing_client_error(exc) from None
             except Exception as exc:
                 raise self._failure(f"run {run_id} has no artifact {name!r}", exc) from None
             return Path(path).read_bytes()
@@ -346,6 +362,8 @@ class MlflowTracker(Tracker):
             try:
                 with _environment({_PROGRESS_BAR: "false"}):  # no download progress bar on stderr
                     path = Path(client.download_artifacts(run_id, name, dst_path=scratch))
+            except ImportError as exc:
+                raise missing_client_error(exc) from None
             except Exception as exc:
                 raise self._failure(f"run {run_id} has no model {name!r}", exc) from None
             manifest_file = path / MANIFEST
@@ -470,6 +488,26 @@ def mask_password(text: str, uri: str) -> str:
     for secret in {password, unquote(password)}:
         text = text.replace(f":{secret}@", ":***@")
     return text
+
+
+def _refused(uri: str, message: str) -> str:
+    """Return the one line for a server that refused the request (HTTP 401 or 403)."""
+    if "error code 401" in message:
+        if os.environ.get("MLFLOW_TRACKING_USERNAME"):
+            return (
+                f"the MLflow server at {uri} refused MLFLOW_TRACKING_USERNAME's credentials"
+                " (HTTP 401): check MLFLOW_TRACKING_PASSWORD"
+            )
+        return (
+            f"the MLflow server at {uri} requires a login (HTTP 401): set"
+            " MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD in the environment"
+        )
+    if "Invalid Host header" in message:
+        return (
+            f"the MLflow server at {uri} refused its own name (HTTP 403 Invalid Host header):"
+            " start it with --allowed-hosts listing that name"
+        )
+    return f"the MLflow server at {uri} refused access (HTTP 403): ask its admin for permission"
 
 
 def _unreachable(message: str) -> str | None:
