@@ -255,7 +255,9 @@ const venv: EnvToolStrategy = {
       ]),
     ),
     'requirements-team.txt': requirementsFile(
-      '# Optional: the team server\'s drivers and a PostgreSQL sweep storage (docs/experiment-tracking.md).',
+      answers.tracker === 'mlflow'
+        ? '# Optional `team` extra: the team server\'s drivers and a PostgreSQL sweep storage (docs/experiment-tracking.md).'
+        : '# Optional `team` extra: a PostgreSQL sweep storage (docs/operationalization.md, Sweeps).',
       teamDependencies(answers).map(requirement),
     ),
   }),
