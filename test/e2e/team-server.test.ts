@@ -109,7 +109,8 @@ type RunOptions = { input?: string; env?: Record<string, string>; detached?: boo
 
 /** Run a script in bash after the settings, in the project, with `input` on stdin. */
 function bash(script: string, options: RunOptions = {}) {
-  return execa('bash', ['-euo', 'pipefail', '-c', `${settings}\n${script}`], {
+  // --norc: Debian's /etc/bash.bashrc, read for shells whose stdin is not a terminal, fails under -u
+  return execa('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', `${settings}\n${script}`], {
     cwd: project.root,
     env: projectEnv({ HOME: home, ...serverEnv, ...options.env }),
     input: options.input ?? '',
@@ -292,8 +293,14 @@ describe('team server recipe (PostgreSQL + Azurite + basic auth), word for word'
     // the artifacts went through the server's proxy into the Azurite container
     const artifacts = (await mlflowApi('runs/get', { run_id: id })) as { run: { info: { artifact_uri: string } } };
     expect(artifacts.run.info.artifact_uri).toMatch(/^mlflow-artifacts:/);
-    const listing = await fetch(`${serverEnv.AZURE_STORAGE_CONNECTION_STRING!.match(/BlobEndpoint=([^;]+)/)![1]}/mlflow?restype=container&comp=list`);
-    expect(await listing.text()).toContain(`${id}/artifacts/model/MLmodel`);
+    const list = [
+      'import os',
+      'from azure.storage.blob import BlobServiceClient',
+      'service = BlobServiceClient.from_connection_string(os.environ["AZURE_STORAGE_CONNECTION_STRING"])',
+      'print("\\n".join(blob.name for blob in service.get_container_client("mlflow").list_blobs()))',
+    ].join('\n');
+    const blobs = await execa('uv', ['run', '--frozen', 'python', '-c', list], { cwd: project.root, env: projectEnv(serverEnv) });
+    expect(blobs.stdout).toContain(`${id}/artifacts/model/MLmodel`);
 
     const servePort = await freePort();
     const serve = asAlice(command('models serve', id).replace('-p 5001', `-p ${servePort}`), { detached: true });
