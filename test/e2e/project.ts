@@ -92,7 +92,7 @@ async function runFrom(project: Generated, file: string, fileArgs: string[], lab
 }
 
 /** The targets `make` alone lists, in order. */
-export const MAKE_VERBS = ['help', 'requirements', 'lint', 'format', 'test', 'data', 'train', 'sweep', 'serve'];
+export const MAKE_VERBS = ['help', 'requirements', 'lint', 'format', 'test', 'docs', 'data', 'train', 'sweep', 'serve'];
 
 /** The metrics lines `python -m <pkg> run` prints, for comparing two runs. */
 export function metricLines(output: string): string[] {

@@ -46,6 +46,7 @@ describe('venv + MLflow project upgraded to uv + W&B, then grown with every bloc
     const before = await execa('git', ['status', '--porcelain'], { cwd: project.root });
     await makeInProject(project, ['format']);
     expect((await execa('git', ['status', '--porcelain'], { cwd: project.root })).stdout).toBe(before.stdout);
+    expect((await makeInProject(project, ['docs'])).output).toMatch(/Documentation built in/);
     expect((await makeInProject(project, ['data'])).output).toMatch(/^dataset breast_cancer version 1: 569 rows/m);
     expect((await makeInProject(project, ['serve'])).output).toMatch(/upload the offline runs with `wandb sync /);
     expect((await makeInProject(project, ['sweep', 'TRIALS=1'])).output).toMatch(/^uv run python -m switch sweep --trials 1 *$/m);

@@ -47,6 +47,8 @@ describe('default project (venv + pip, MLflow)', () => {
     expect(lint.output).toMatch(/^All checks passed!$/m);
     expect(lint.output).toMatch(/^Success: no issues found in \d+ source files$/m);
     await makeInProject(project, ['format']);
+    // the docs site, as CI builds it (the docs group installed into .venv); site/ is ignored
+    expect((await makeInProject(project, ['docs'])).output).toMatch(/Documentation built in/);
     expect((await git(['status', '--porcelain'])).stdout).toBe('');
     const data = await makeInProject(project, ['data']);
     expect(data.output).toMatch(/^dataset breast_cancer version 1: 569 rows, 30 features, target target$/m);
