@@ -148,10 +148,12 @@ function qualityTools(answers: Answers): Record<string, unknown> {
  * sdist installs and tests itself.
  */
 function sdistSources(answers: Answers): { folders: string[]; files: string[] } {
+  // the suite's Dockerfile test reads the Dockerfile, .dockerignore and every file the image copies
+  const copied = ENV_TOOL_STRATEGIES[answers.envTool].docker(answers).dependencyFiles.filter((file) => !['pyproject.toml', 'README.md'].includes(file));
   return {
     folders: ['tests', 'configs', ...(answers.tracker === 'databricks' || answers.tracker === 'azureml' ? ['jobs'] : [])],
     // the suite checks that git ignores .env and keeps .env.example
-    files: ['.gitignore', '.env.example', ...(answers.tracker === 'databricks' ? ['databricks.yml'] : [])],
+    files: ['.gitignore', '.env.example', 'Dockerfile', '.dockerignore', ...copied, ...(answers.tracker === 'databricks' ? ['databricks.yml'] : [])],
   };
 }
 

@@ -36,7 +36,7 @@ function onlyFile(folder: string, suffix: string): string {
 }
 
 /** What an sdist must carry so that it tests itself once unpacked. */
-const SUITE = ['tests/conftest.py', 'tests/mocks.py', 'configs/experiment.yaml', 'configs/sweeps/default.yaml'];
+const SUITE = ['tests/conftest.py', 'tests/mocks.py', 'configs/experiment.yaml', 'configs/sweeps/default.yaml', 'Dockerfile', '.dockerignore'];
 
 beforeAll(async () => {
   project = await generate('tidy-proj', { 'env-tool': 'uv', tracker: 'mlflow', ci: 'none', license: 'MIT' });
@@ -81,7 +81,8 @@ describe.concurrent('uv + MLflow project, checked by deptry, pip, mypy, build an
     await run('tar', ['xzf', sdist, '-C', unpacked], unpacked);
     const root = path.join(unpacked, path.basename(sdist, '.tar.gz'));
     await run('uv', ['venv', '--quiet', '--python', 'python3.11', '.venv'], root);
-    await run('uv', ['pip', 'install', '--quiet', '--python', '.venv/bin/python', '.', 'pytest'], root);
+    // pytest, and dockerfile-parse for the suite's Dockerfile test (both in the dev set)
+    await run('uv', ['pip', 'install', '--quiet', '--python', '.venv/bin/python', '.', 'pytest', 'dockerfile-parse'], root);
     const tests = await execa(path.join(root, '.venv', 'bin', 'pytest'), ['-q', '-p', 'no:cacheprovider'], {
       cwd: root,
       env: projectEnv(),

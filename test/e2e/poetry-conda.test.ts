@@ -64,7 +64,8 @@ describe('conda project (MLflow, generic layout, Azure Pipelines, Apache licence
 
     // Every catalogue entry this project needs appears once, from conda-forge or (if conda-forge
     // lacks it) under pip:, with the catalogue's range.
-    const needed = CATALOGUE.filter((dependency) => isNeeded(dependency, { tracker: 'mlflow' } as Answers));
+    // (the team extra is environment-team.yml's, an update on top of this environment)
+    const needed = CATALOGUE.filter((dependency) => dependency.group !== 'team' && isNeeded(dependency, { tracker: 'mlflow' } as Answers));
     const listed = [...condaSpecs, ...(pipSection?.pip ?? [])];
     for (const dependency of needed) {
       const spec = `${dependency.conda ?? dependency.name}${dependency.range}`;

@@ -106,7 +106,8 @@ describe.each([
     const tests = await runInProject(project, 'pytest', ['-q', '-p', 'no:cacheprovider']);
     expect(tests.output).toMatch(/\d+ passed/);
     await runInProject(project, 'ruff', ['check', '.']);
-    const run = await runInProject(project, 'python', ['-m', project.packageName, 'run'], { reject: false, env: { HOME: project.root } });
+    // --quiet: no progress lines, so the output is the error line alone
+    const run = await runInProject(project, 'python', ['-m', project.packageName, '--quiet', 'run'], { reject: false, env: { HOME: project.root } });
     expect(run.exitCode).toBe(2);
     expect(run.output.trim()).toMatch(message);
     expect(run.output.trim().split('\n')).toHaveLength(1);
