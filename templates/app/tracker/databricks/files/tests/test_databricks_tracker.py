@@ -169,7 +169,7 @@ def test_exact_calls_for_a_new_experiment(token, calls):
     assert calls[4] == ("create_experiment", path, ("artifact_location", None))
     # get_experiment: where its artifacts go, to check their storage client (drivers.py)
     assert names[5:] == ["get_experiment", "create_run", "log_batch", "set_terminated"]
-    assert calls[5][-2:] == (("run_name", "first"), ("tags", {"stage": "test"}))
+    assert calls[6][-2:] == (("run_name", "first"), ("tags", {"stage": "test"}))
     assert calls[-1] == ("set_terminated", run.run_id, ("status", "FINISHED"))
 
     calls.clear()
