@@ -22,7 +22,7 @@ export function projectEnv(extra: Record<string, string> = {}): Record<string, s
     WANDB_SILENT: 'true',
     POETRY_VIRTUALENVS_IN_PROJECT: 'true',
     UV_PYTHON_DOWNLOADS: 'never',
-    PYTHONDONTWRITEBYTECODE: '1',
+    PYTHONDONTWRITEBYTECODE: undefined,
     ...extra,
   };
 }
