@@ -18,18 +18,17 @@ export const REQUIRE_BANNER = [
 ].join('\n');
 
 /**
- * Packages that a generation never calls, each replaced by a module of the same shape in
- * deferred/ that loads the real one on first use. `bundled`: the real package stays in the bundle
- * and is evaluated on first use; otherwise it is loaded from node_modules on first use, and the
- * bundle does not hold it at all.
+ * Packages that a generation never calls and that cost a start more than a few milliseconds, each
+ * replaced by a module of the same shape in deferred/ that loads the real one on first use
+ * (bench/node/stand-ins.mjs measures what each saves; bench/README.md has the figures).
+ * `bundled`: the real package stays in the bundle and is evaluated on first use; otherwise it is
+ * loaded from node_modules on first use, the bundle does not hold it at all, and it must be a
+ * dependency in package.json.
  */
 export const DEFERRED = new Map([
   ['@npmcli/arborist', { shim: 'npmcli-arborist.mjs', bundled: false }],
-  ['iconv-lite', { shim: 'iconv-lite.mjs', bundled: false }],
-  ['chardet', { shim: 'chardet.mjs', bundled: false }],
-  ['latest-version', { shim: 'latest-version.mjs', bundled: false }],
+  ['latest-version', { shim: 'latest-version.mjs', bundled: true }],
   ['string-width', { shim: 'string-width.mjs', bundled: true }],
-  ['read-package-up', { shim: 'read-package-up.mjs', bundled: true }],
 ]);
 
 /** Reads of a library's own package.json, replaced by the fields they use. */
@@ -58,32 +57,72 @@ function escapeRegExp(text) {
 }
 
 /**
- * Each import of a DEFERRED package becomes its shim, loaded as if it sat in the importer's folder:
- * a package kept in the bundle is the copy the importer would have got. One loaded from
- * node_modules is resolved at first use from the bundle's folder, so it must be installed where
- * node finds it from generator-mlexp; npm hoists each of these four (one copy in the tree).
+ * Each import of a package in `map` (DEFERRED or a part of it) becomes its shim, loaded as if it
+ * sat in the importer's folder: a package kept in the bundle is the copy the importer would have
+ * got. One loaded from node_modules is resolved at first use from the bundle's folder, so it must
+ * be a dependency of generator-mlexp (package.json; test/bundle.test.ts checks it is).
  */
-export const deferred = {
-  name: 'deferred',
-  setup(build) {
-    const filter = new RegExp(`^(${[...DEFERRED.keys()].map(escapeRegExp).join('|')})$`);
-    build.onResolve({ filter }, (args) => {
-      if (args.namespace === 'deferred') {
-        return DEFERRED.get(args.path).bundled ? undefined : { path: args.path, external: true };
-      }
-      return {
-        path: `${args.path} from ${args.resolveDir}`,
-        namespace: 'deferred',
-        pluginData: { name: args.path, resolveDir: args.resolveDir },
-      };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'deferred' }, ({ pluginData: { name, resolveDir } }) => ({
-      contents: readFileSync(path.join(DEFERRED_DIR, DEFERRED.get(name).shim), 'utf8'),
-      resolveDir,
-      loader: 'js',
-    }));
+export function deferredPlugin(map = DEFERRED) {
+  return {
+    name: 'deferred',
+    setup(build) {
+      if (map.size === 0) return;
+      const filter = new RegExp(`^(${[...map.keys()].map(escapeRegExp).join('|')})$`);
+      build.onResolve({ filter }, (args) => {
+        if (args.namespace === 'deferred') {
+          return map.get(args.path).bundled ? undefined : { path: args.path, external: true };
+        }
+        return {
+          path: `${args.path} from ${args.resolveDir}`,
+          namespace: 'deferred',
+          pluginData: { name: args.path, resolveDir: args.resolveDir },
+        };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'deferred' }, ({ pluginData: { name, resolveDir } }) => ({
+        contents: readFileSync(path.join(DEFERRED_DIR, map.get(name).shim), 'utf8'),
+        resolveDir,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** The plugin with every stand-in of DEFERRED. */
+export const deferred = deferredPlugin(DEFERRED);
+
+/**
+ * Optional peers that a bundled library probes for at start with its own `require` (which, in
+ * the bundle, would look in node_modules beside generators/): the probe gets the copy the library
+ * would resolve from its own folder, bundled like any import. fdir (under tinyglobby) probes for
+ * picomatch, which tinyglobby itself imports, so the bundle already holds it.
+ */
+export const OPTIONAL_PEER_PROBES = [
+  {
+    file: 'fdir/dist/index.mjs',
+    probe: '__require.resolve("picomatch");\n\tpm = __require("picomatch");',
+    replacement: 'pm = __mlexpOptionalPeer;',
+    peer: 'picomatch',
   },
-};
+];
+
+/** Rewrites each OPTIONAL_PEER_PROBES probe into an import; fails the build if a probe is not found once. */
+export function inlineOptionalPeers() {
+  return {
+    name: 'inline-optional-peers',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]node_modules[\\/].*\.m?js$/ }, (args) => {
+        const probe = OPTIONAL_PEER_PROBES.find(({ file }) => args.path.endsWith(path.join('node_modules', file)));
+        if (!probe) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        if (source.split(probe.probe).length !== 2) {
+          throw new Error(`${probe.file} no longer probes for ${probe.peer} as \`${probe.probe}\`: update scripts/bundle/plugins.mjs`);
+        }
+        const contents = `import __mlexpOptionalPeer from ${JSON.stringify(probe.peer)};\n${source.replace(probe.probe, probe.replacement)}`;
+        return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+}
 
 /**
  * Libraries that read their own package.json beside their code get its name and version inlined:
