@@ -1,17 +1,20 @@
 /**
  * The bundled `mlexp` command (scripts/bundle.mjs): the packages it defers behave as the real
- * ones, the deferral really defers, and the inlined package.json fields are the installed ones.
+ * ones, the deferral really defers, the inlined package.json fields are the installed ones, and
+ * every package the bundle loads from node_modules is a declared dependency (and nothing else is).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { execa } from 'execa';
+import semver from 'semver';
+import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT } from './helpers.js';
 // @ts-expect-error: plain JavaScript build script, no declarations
-import { DEFERRED, deferred, OWN_PACKAGE_JSON_READS, REQUIRE_BANNER } from '../scripts/bundle/plugins.mjs';
+import { DEFERRED, deferred, OPTIONAL_PEER_PROBES, OWN_PACKAGE_JSON_READS, REQUIRE_BANNER } from '../scripts/bundle/plugins.mjs';
 
 const require = createRequire(import.meta.url);
 // Inside the repository, so that what a probe leaves to node_modules resolves as in the package.
@@ -165,3 +168,135 @@ describe('mlexp bundle: generators/', () => {
   });
 });
 
+/**
+ * The module names that `code` loads by a literal name: static imports and re-exports, `import()`,
+ * and calls of a require function (esbuild's `__require`, what `createRequire(...)` returned, or
+ * `createRequire(...)` itself) and of its `.resolve`. A string that only holds code (ajv keeps
+ * `'require("ajv/dist/runtime/equal")'` for its standalone output) is not a call, so it is not counted.
+ */
+function literalLoads(code: string): string[] {
+  const source = ts.createSourceFile('bundle.js', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const requireNames = new Set<string>();
+  const isCreateRequireCall = (node: ts.Node): boolean =>
+    ts.isCallExpression(node) && ts.isIdentifier(node.expression) && /createRequire/i.test(node.expression.text);
+  const isRequire = (node: ts.Node): boolean =>
+    (ts.isIdentifier(node) && (/^_*require\d*$/.test(node.text) || requireNames.has(node.text))) || isCreateRequireCall(node);
+  const bindings = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && isCreateRequireCall(node.initializer)) {
+      requireNames.add(node.name.text);
+    }
+    ts.forEachChild(node, bindings);
+  };
+  bindings(source);
+  const loads: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      loads.push(node.moduleSpecifier.text);
+    } else if (ts.isCallExpression(node) && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+      const callee = node.expression;
+      const byRequire =
+        callee.kind === ts.SyntaxKind.ImportKeyword ||
+        isRequire(callee) ||
+        (ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && isRequire(callee.expression));
+      if (byRequire) loads.push(node.arguments[0].text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return loads;
+}
+
+/**
+ * Names the bundle looks up that are not packages it loads, each with why. A name here must still
+ * be found in the bundle (so that the list does not outlive its reason).
+ */
+const LOOKED_UP_ELSEWHERE: Record<string, string> = {
+  npm: "@pnpm/npm-conf (under fly-import) looks for the npm CLI in node's global folders only, to read npm's built-in npmrc, and carries on without it",
+};
+
+/** `@scope/name/deep/file` → `@scope/name`; `name/file` → `name`. */
+const packageOf = (specifier: string): string => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+describe('mlexp bundle: what it loads from node_modules', () => {
+  const GENERATORS = path.dirname(CLI);
+  const files = readdirSync(GENERATORS, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+  /** package → the bundled files that load it by name */
+  const loaded = new Map<string, Set<string>>();
+  for (const file of files) {
+    for (const specifier of literalLoads(readFileSync(path.join(GENERATORS, file), 'utf8'))) {
+      if (/^(\.|\/|[a-z]+:)/.test(specifier) || isBuiltin(specifier)) continue;
+      const name = packageOf(specifier);
+      loaded.set(name, (loaded.get(name) ?? new Set()).add(file));
+    }
+  }
+  type Manifest = { dependencies?: Record<string, string>; devDependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
+  const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, Manifest & { version?: string; name?: string; dev?: boolean }>;
+  };
+  const dependencies = manifest.dependencies ?? {};
+
+  it('finds loads by name in a bundle: imports, import(), require aliases and .resolve, not code in strings', () => {
+    const code = [
+      'import a from "pkg-a"; export * from "@scope/pkg-b/deep"; import "node:fs";',
+      'import { createRequire as createRequire3 } from "node:module"; var require4 = createRequire3(import.meta.url);',
+      'require4("pkg-c"); __require2.resolve("pkg-d"); createRequire(import.meta.url).resolve("pkg-e/plugin.wasm");',
+      'await import("pkg-f"); equal.code = \'require("pkg-g").default\'; require_src(); load(name); requirements("pkg-h");',
+    ].join('\n');
+    expect(literalLoads(code).map(packageOf).sort()).toEqual(['@scope/pkg-b', 'node:fs', 'node:module', 'pkg-a', 'pkg-c', 'pkg-d', 'pkg-e', 'pkg-f']);
+  });
+
+  it('every package loaded from node_modules is a declared dependency', () => {
+    for (const name of Object.keys(LOOKED_UP_ELSEWHERE)) expect(loaded.has(name), `${name} is no longer looked up: drop it from LOOKED_UP_ELSEWHERE`).toBe(true);
+    const undeclared = [...loaded.keys()].filter((name) => !Object.hasOwn(dependencies, name) && !Object.hasOwn(LOOKED_UP_ELSEWHERE, name));
+    const where = undeclared.map((name) => `${name} (in ${[...loaded.get(name)!].join(', ')})`);
+    expect(where, 'loaded by generators/ but not in package.json "dependencies": add them, or bundle them').toEqual([]);
+  });
+
+  it('every dependency is loaded by the bundle (what is bundled is a devDependency)', () => {
+    const unused = Object.keys(dependencies).filter((name) => !loaded.has(name));
+    expect(unused, 'in "dependencies" but never loaded from node_modules by generators/: move them to "devDependencies"').toEqual([]);
+    expect(Object.keys(manifest.optionalDependencies ?? {}), 'no optional dependencies: a load must not depend on them').toEqual([]);
+    expect(Object.keys(manifest.peerDependencies ?? {}), 'no peer dependencies').toEqual([]);
+  });
+
+  it('each dependency range holds the locked version, and the lock file records package.json', () => {
+    const root = lock.packages[''];
+    expect(root?.dependencies, 'package-lock.json is stale: run npm install').toEqual(dependencies);
+    expect(root?.devDependencies, 'package-lock.json is stale: run npm install').toEqual(manifest.devDependencies);
+    for (const [name, range] of Object.entries(dependencies)) {
+      const locked = lock.packages[`node_modules/${name}`];
+      expect(locked?.dev, `${name} is locked as a devDependency`).toBeFalsy();
+      expect(semver.satisfies(locked?.version ?? '', range), `${name}@${locked?.version} does not satisfy ${range}`).toBe(true);
+    }
+  });
+
+  it('each dependency that a bundled library loads satisfies that library\'s own range', () => {
+    // a bundled library gets the copy found from generators/: the one package.json names
+    const bundled = new Set(
+      [...readFileSync(path.join(GENERATORS, 'LICENSES.bundled.txt'), 'utf8').matchAll(/^## (.+@\d[^ ]*) /gm)].map((match) => match[1]!),
+    );
+    const checked: string[] = [];
+    for (const [key, entry] of Object.entries(lock.packages)) {
+      const name = entry.name ?? key.split('node_modules/').at(-1)!;
+      if (!key || !bundled.has(`${name}@${entry.version}`)) continue;
+      for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies'] as const) {
+        for (const [dependency, wanted] of Object.entries(entry[field] ?? {})) {
+          if (!Object.hasOwn(dependencies, dependency)) continue;
+          checked.push(`${name} → ${dependency}`);
+          expect(semver.subset(dependencies[dependency]!, wanted), `${name} wants ${dependency}@${wanted}; package.json has ${dependencies[dependency]}`).toBe(true);
+        }
+      }
+    }
+    // the deferred packages loaded from node_modules are each some bundled library's dependency
+    for (const [name, { bundled: inBundle }] of DEFERRED as Map<string, { bundled: boolean }>) {
+      if (!inBundle) expect(checked.some((pair) => pair.endsWith(`→ ${name}`)), `${name}: no bundled library asks for it`).toBe(true);
+    }
+  });
+
+  it('no optional peer is probed for in node_modules: the probes get the bundled copy', () => {
+    for (const { peer } of OPTIONAL_PEER_PROBES as Array<{ peer: string }>) {
+      expect(loaded.has(peer), `${peer} is still loaded from node_modules`).toBe(false);
+    }
+  });
+});
