@@ -4,12 +4,13 @@
  * node_modules) and by pnpm with `hoist=false` (only declared dependencies are linked, and nothing
  * lands in node_modules/.pnpm/node_modules). With each: `mlexp --version`, a preset scaffolded by
  * `mlexp preset`, a project generated with it, a block added by a sub-generator, and an upgrade
- * that changes an answer. No Python install (`--skip-install`): this is about the Node side.
+ * that changes an answer; and, for npm's global install, `yo mlexp --help` finds the generator.
+ * No Python install (`--skip-install`): this is about the Node side.
  *
  * pnpm is pinned and installed by .ci/run (MLEXP_PNPM). Package caches: npm's is
  * $npm_config_cache (.ci/run sets it under MLEXP_CACHE), pnpm's store is $MLEXP_CACHE/pnpm-store.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -109,6 +110,21 @@ describe('the packed tarball, installed', () => {
     expect(readdirSync(installed)).toEqual(['generator-mlexp']);
     for (const name of DEPENDENCIES) expect(existsSync(path.join(installed, 'generator-mlexp', 'node_modules', name, 'package.json')), name).toBe(true);
     await presetBlockUpgrade(path.join(prefix, 'bin', 'mlexp'), path.join(installed, 'generator-mlexp'), sandbox);
+
+    // `yo` finds the globally installed generator (README, "Using it through yo"). As root it drops
+    // privileges, so its folder and HOME must be writable by anyone, and the prefix readable.
+    const open = tmpFolder('mlexp-yo-');
+    chmodSync(open, 0o777);
+    chmodSync(sandbox, 0o755);
+    const yo = await execa(path.join(ROOT, 'node_modules', '.bin', 'yo'), ['mlexp', '--help'], {
+      cwd: open,
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+      env: { HOME: open, npm_config_prefix: prefix, NO_UPDATE_NOTIFIER: '1' },
+    });
+    expect(yo.exitCode, String(yo.all)).toBe(0);
+    expect(yo.stdout).toContain('yo mlexp:dataset');
   });
 
   it('by pnpm with hoist=false: preset, block, upgrade', async () => {
