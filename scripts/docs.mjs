@@ -1,8 +1,8 @@
 // Rewrite what is derived from the option model (run `npm run docs`, which builds first):
 // README.md's option table and the published preset schema.
 import { writeFileSync, readFileSync } from 'node:fs';
-import { withOptionsTable } from '../build/lib/options-table.js';
-import { presetSchema } from '../build/lib/preset.js';
+import { withOptionsTable } from '../build/options/options-table.js';
+import { presetSchema } from '../build/options/preset.js';
 
 const readme = new URL('../README.md', import.meta.url);
 writeFileSync(readme, withOptionsTable(readFileSync(readme, 'utf8')));

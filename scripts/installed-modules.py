@@ -2,10 +2,10 @@
 
 A project package named like one of them (``py``, ``six``, ``_pytest``) would shadow it or be
 shadowed. Run it in an environment holding the whole catalogue, every tracker and block option
-included, then write the output to src/lib/installed-modules.ts:
+included, then write the output to src/options/installed-modules.ts:
 
     uv venv /tmp/all && uv pip install --python /tmp/all/bin/python <every catalogue requirement>
-    /tmp/all/bin/python scripts/installed-modules.py > src/lib/installed-modules.ts
+    /tmp/all/bin/python scripts/installed-modules.py > src/options/installed-modules.ts
 
 ``--check FILE`` instead exits 1, naming them, when this environment installs a module FILE lacks.
 """

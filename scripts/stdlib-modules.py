@@ -1,7 +1,7 @@
-"""Regenerate src/lib/stdlib-modules.ts: the standard library's module names and the keywords.
+"""Regenerate src/options/stdlib-modules.ts: the standard library's module names and the keywords.
 
 Run with the oldest supported Python (it still lists modules that later versions removed):
-    python3 scripts/stdlib-modules.py > src/lib/stdlib-modules.ts
+    python3 scripts/stdlib-modules.py > src/options/stdlib-modules.ts
 """
 
 import keyword

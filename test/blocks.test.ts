@@ -5,7 +5,7 @@ import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import helpers from 'yeoman-test';
-import { normalizeBlockName } from '../src/lib/blocks.js';
+import { normalizeBlockName } from '../src/blocks/blocks.js';
 import { CLI, generatorPath, listFiles, runApp, tmpFolder, unrenderedFiles } from './helpers.js';
 
 /** A generated default project (no install, no git) in a folder that outlives yeoman-test. */

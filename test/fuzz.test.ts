@@ -9,10 +9,10 @@ import path from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../src/lib/errors.js';
-import { validateAnswer } from '../src/lib/options.js';
-import { CIS, ENV_TOOLS, LICENSES, PYTHON_VERSIONS, STRUCTURES, TRACKERS } from '../src/lib/values.js';
-import { derivePackageName } from '../src/lib/names.js';
+import { UserError } from '../src/core/errors.js';
+import { validateAnswer } from '../src/options/options.js';
+import { CIS, ENV_TOOLS, LICENSES, PYTHON_VERSIONS, STRUCTURES, TRACKERS } from '../src/options/values.js';
+import { derivePackageName } from '../src/options/names.js';
 import { listFiles, parseStructuredFiles, ROOT, runApp, tmpFolder } from './helpers.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadLayer, targetPath, TEMPLATES_ROOT } from '../src/lib/layers.js';
+import { loadLayer, targetPath, TEMPLATES_ROOT } from '../src/render/layers.js';
 
 /** Every layer folder (one holding layer.json) under templates/<generator>/. */
 function layerFolders(): Array<[string, string]> {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, dependenciesFor } from '../src/lib/catalogue.js';
-import { derivePackageName, distributionName } from '../src/lib/names.js';
-import { ANSWER_OPTIONS, choiceValues, defaultFor, validateAnswer, type Answers } from '../src/lib/options.js';
-import { optionsTable, withOptionsTable } from '../src/lib/options-table.js';
+import { CATALOGUE, dependenciesFor } from '../src/options/catalogue.js';
+import { derivePackageName, distributionName } from '../src/options/names.js';
+import { ANSWER_OPTIONS, choiceValues, defaultFor, validateAnswer, type Answers } from '../src/options/options.js';
+import { optionsTable, withOptionsTable } from '../src/options/options-table.js';
 import { ROOT } from './helpers.js';
 
 const DEFAULTS: Answers = {

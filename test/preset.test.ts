@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { presetSchema } from '../src/lib/preset.js';
+import { presetSchema } from '../src/options/preset.js';
 import { CLI, listFiles, ROOT, tmpFolder } from './helpers.js';
 
 describe('mlexp preset', () => {

@@ -5,8 +5,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveAnswers } from '../src/lib/cli-options.js';
-import { availablePythons, findPython } from '../src/lib/python.js';
+import { resolveAnswers } from '../src/options/cli-options.js';
+import { availablePythons, findPython } from '../src/project/python.js';
 import { tmpFolder } from './helpers.js';
 
 function executable(file: string): string {

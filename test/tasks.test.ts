@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { checks } from '../src/lib/ci.js';
-import type { Answers } from '../src/lib/options.js';
-import { makefile, taskTable } from '../src/lib/tasks.js';
-import { ENV_TOOLS, type EnvTool } from '../src/lib/values.js';
+import { checks } from '../src/render/ci.js';
+import type { Answers } from '../src/options/options.js';
+import { makefile, taskTable } from '../src/render/tasks.js';
+import { ENV_TOOLS, type EnvTool } from '../src/options/values.js';
 import { tmpFolder } from './helpers.js';
 
 const answers = (envTool: EnvTool): Answers => ({

@@ -1,29 +1,29 @@
 /**
  * `yo mlexp <project-name>`: a new experimentation repository from the declared options.
- * The generator only orchestrates; every decision lives in a plain module under src/lib.
+ * The generator only orchestrates; every decision lives in a plain module (see "Where things live" in README.md).
  */
 import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { quote } from 'shell-quote';
 import Generator from 'yeoman-generator';
-import { commandsHelp } from '../lib/commands.js';
-import { buildContext } from '../lib/context.js';
-import { canAsk, commitGeneration } from '../lib/fresh-commit.js';
-import { generatedFiles } from '../lib/generated-files.js';
-import { UserError } from '../lib/errors.js';
-import { gitIdentity, gitState, initialCommit, needsRepair, PRISTINE_BRANCH, repairPristine } from '../lib/git.js';
-import { installProject } from '../lib/install.js';
-import { layerIdsFor, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../lib/layers.js';
-import { rawArgument, registerOptions, resolveAnswers, type RunFlags } from '../lib/cli-options.js';
-import { validateAnswer, type Answers } from '../lib/options.js';
-import { isEmptyOrMissing, readStoredConfig } from '../lib/project.js';
+import { commandsHelp } from '../cli/commands.js';
+import { buildContext } from '../render/context.js';
+import { canAsk, commitGeneration } from '../project/fresh-commit.js';
+import { generatedFiles } from '../render/generated-files.js';
+import { UserError } from '../core/errors.js';
+import { gitIdentity, gitState, initialCommit, needsRepair, PRISTINE_BRANCH, repairPristine } from '../project/git.js';
+import { installProject } from '../project/install.js';
+import { layerIdsFor, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../render/layers.js';
+import { rawArgument, registerOptions, resolveAnswers, type RunFlags } from '../options/cli-options.js';
+import { validateAnswer, type Answers } from '../options/options.js';
+import { isEmptyOrMissing, readStoredConfig } from '../project/project.js';
 import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
-import { availablePythons } from '../lib/python.js';
-import { readJournal, stoppedRunLine } from '../lib/journal.js';
-import { lockProject } from '../lib/lock.js';
-import { GENERATOR_VERSION } from '../lib/version.js';
-import { presetLayer, recordPreset, resolvePresetStack, storedPreset, storedPresetSpec, type PresetStack } from '../lib/preset.js';
+import { availablePythons } from '../project/python.js';
+import { readJournal, stoppedRunLine } from '../project/journal.js';
+import { lockProject } from '../project/lock.js';
+import { GENERATOR_VERSION } from '../core/version.js';
+import { presetLayer, recordPreset, resolvePresetStack, storedPreset, storedPresetSpec, type PresetStack } from '../options/preset.js';
 
 /** What `#makeRepository` answers when the project has no repository (`--skip-git`, or no git). */
 const NO_REPOSITORY = Symbol('no repository');
@@ -36,13 +36,13 @@ export default class AppGenerator extends Generator {
   private stored: Record<string, unknown> | undefined;
   private installed = false;
   private presets: PresetStack | undefined;
-  /** The target was missing or empty when the generation started: see src/lib/fresh-commit.ts. */
+  /** The target was missing or empty when the generation started: see src/project/fresh-commit.ts. */
   private fresh = false;
   /** Every path this generation writes, relative to the project: what the pristine branch may hold. */
   private generatedPaths: string[] = [];
   /** The supported Pythons this machine has, looked up once: for `--help` and the default. */
   private readonly pythons = availablePythons();
-  /** Releases the project's lock (src/lib/lock.ts); taken once the target folder is known. */
+  /** Releases the project's lock (src/project/lock.ts); taken once the target folder is known. */
   private release: (() => Promise<void>) | undefined;
 
   constructor(args: string[], options: Generator['options']) {

@@ -9,11 +9,11 @@
 import path from 'node:path';
 import process from 'node:process';
 import { prepareCommand } from 'yeoman-environment';
-import { commandsHelp, SUB_COMMANDS } from '../lib/commands.js';
-import { isInterrupted, isUserError, UserError } from '../lib/errors.js';
-import { GENERATORS_DIR } from '../lib/paths.js';
-import { GENERATOR_VERSION } from '../lib/version.js';
-import { ENVIRONMENT_OPTION_HELP, HIDDEN_ENVIRONMENT_OPTIONS } from '../lib/cli-options.js';
+import { commandsHelp, SUB_COMMANDS } from './commands.js';
+import { isInterrupted, isUserError, UserError } from '../core/errors.js';
+import { GENERATORS_DIR } from '../core/paths.js';
+import { GENERATOR_VERSION } from '../core/version.js';
+import { ENVIRONMENT_OPTION_HELP, HIDDEN_ENVIRONMENT_OPTIONS } from '../options/cli-options.js';
 
 /** Every generator the command runs; `app` is the default. Each is loaded only when it runs. */
 const GENERATORS = {

@@ -1,6 +1,6 @@
 /** `yo mlexp:dataset <name>` (`mlexp dataset <name>`): a Dataset module, its test and a config that selects it. */
 import type Generator from 'yeoman-generator';
-import { BlockGenerator } from '../lib/block-generator.js';
+import { BlockGenerator } from '../blocks/block-generator.js';
 
 export default class DatasetGenerator extends BlockGenerator {
   protected readonly kind = 'dataset';

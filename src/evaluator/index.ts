@@ -1,6 +1,6 @@
 /** `yo mlexp:evaluator <name>` (`mlexp evaluator <name>`): an Evaluator module, its test and a config that selects it. */
 import type Generator from 'yeoman-generator';
-import { BlockGenerator } from '../lib/block-generator.js';
+import { BlockGenerator } from '../blocks/block-generator.js';
 
 export default class EvaluatorGenerator extends BlockGenerator {
   protected readonly kind = 'evaluator';

@@ -2,11 +2,11 @@
  * One strategy per env tool: the files it is configured by (rendered from the dependency catalogue
  * with TOML/YAML libraries), the commands that create the environment, and the install step.
  */
-import { toToml } from './toml.js';
+import { toToml } from '../render/toml.js';
 import { stringify as toYaml } from 'yaml';
-import { dependenciesFor, OPTIONAL_GROUPS, requirement, teamDependencies, type OptionalGroup } from './catalogue.js';
-import { distributionName } from './names.js';
-import type { Answers, EnvTool } from './options.js';
+import { dependenciesFor, OPTIONAL_GROUPS, requirement, teamDependencies, type OptionalGroup } from '../options/catalogue.js';
+import { distributionName } from '../options/names.js';
+import type { Answers, EnvTool } from '../options/options.js';
 
 export interface Command {
   command: string;
@@ -39,7 +39,7 @@ export interface EnvToolStrategy {
   id: EnvTool;
   /** How to install and run with the `docs` or `notebook` group. */
   group: (group: OptionalGroup) => GroupUse;
-  /** The container's build stage (see src/lib/dockerfile.ts). */
+  /** The container's build stage (see src/render/dockerfile.ts). */
   docker: (answers: Answers) => DockerInstall;
   /** Commands a newcomer runs once from the project root, in order, to get a working environment. */
   setup: (answers: Answers) => string[];
@@ -66,7 +66,7 @@ export interface EnvToolStrategy {
   files: (answers: Answers) => Record<string, string>;
   /**
    * What the generator's install step runs, unless --skip-install. `python` is the interpreter
-   * found for the chosen version (src/lib/python.ts), or `python3.X` when there is none.
+   * found for the chosen version (src/project/python.ts), or `python3.X` when there is none.
    */
   install: (answers: Answers, python: string) => Command[];
   /** Whether the install needs the chosen interpreter on this machine (conda brings its own). */

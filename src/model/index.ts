@@ -1,6 +1,6 @@
 /** `yo mlexp:model <name>` (`mlexp model <name>`): a Model module, its test and a config that selects it. */
 import type Generator from 'yeoman-generator';
-import { BlockGenerator } from '../lib/block-generator.js';
+import { BlockGenerator } from '../blocks/block-generator.js';
 
 export default class ModelGenerator extends BlockGenerator {
   protected readonly kind = 'model';

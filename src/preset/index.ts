@@ -5,13 +5,13 @@
 import path from 'node:path';
 import validatePackageName from 'validate-npm-package-name';
 import Generator from 'yeoman-generator';
-import { hideYeomanOptions, rawArgument } from '../lib/cli-options.js';
-import { UserError } from '../lib/errors.js';
-import { loadLayer, targetPath, TEMPLATES_ROOT } from '../lib/layers.js';
-import { quoted } from '../lib/names.js';
-import { isEmptyOrMissing } from '../lib/project.js';
-import { MANIFEST, presetSchema } from '../lib/preset.js';
-import { GENERATOR_VERSION } from '../lib/version.js';
+import { hideYeomanOptions, rawArgument } from '../options/cli-options.js';
+import { UserError } from '../core/errors.js';
+import { loadLayer, targetPath, TEMPLATES_ROOT } from '../render/layers.js';
+import { quoted } from '../options/names.js';
+import { isEmptyOrMissing } from '../project/project.js';
+import { MANIFEST, presetSchema } from '../options/preset.js';
+import { GENERATOR_VERSION } from '../core/version.js';
 
 export default class PresetGenerator extends Generator {
   private presetName!: string;

@@ -1,17 +1,17 @@
 /**
  * `yo mlexp:upgrade [--<option> <value> ...] [--dry-run]` (`mlexp upgrade`): re-render the project
  * with this generator version and the stored answers (changed by any option given), and merge the
- * difference over the user's edits with git. See src/lib/upgrade.ts.
+ * difference over the user's edits with git. See src/project/upgrade.ts.
  */
 import { execaSync } from 'execa';
 import Generator from 'yeoman-generator';
-import { optionHelp } from '../lib/cli-options.js';
-import { UserError } from '../lib/errors.js';
-import { ANSWER_OPTIONS, validateAnswer, type Answers } from '../lib/options.js';
-import { CLI_PATH } from '../lib/paths.js';
-import { findProjectRoot, readStoredConfig } from '../lib/project.js';
-import { upgradeProject } from '../lib/upgrade.js';
-import { GENERATOR_VERSION } from '../lib/version.js';
+import { optionHelp } from '../options/cli-options.js';
+import { UserError } from '../core/errors.js';
+import { ANSWER_OPTIONS, validateAnswer, type Answers } from '../options/options.js';
+import { CLI_PATH } from '../core/paths.js';
+import { findProjectRoot, readStoredConfig } from '../project/project.js';
+import { upgradeProject } from '../project/upgrade.js';
+import { GENERATOR_VERSION } from '../core/version.js';
 
 /** Renaming the project or its package is a refactoring, not an upgrade. */
 const FIXED = new Set(['projectName', 'packageName']);

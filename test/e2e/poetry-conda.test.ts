@@ -8,8 +8,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, isNeeded } from '../../src/lib/catalogue.js';
-import type { Answers } from '../../src/lib/options.js';
+import { CATALOGUE, isNeeded } from '../../src/options/catalogue.js';
+import type { Answers } from '../../src/options/options.js';
 import { generate, metricLines, projectEnv, runId, runInProject } from './project.js';
 
 describe('poetry project (no tracker service, ccds, no CI, BSD licence)', () => {

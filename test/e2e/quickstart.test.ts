@@ -9,7 +9,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync } from 'nod
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { findPython } from '../../src/lib/python.js';
+import { findPython } from '../../src/project/python.js';
 import { CLI, ROOT, tmpFolder } from '../helpers.js';
 import { projectEnv } from './project.js';
 

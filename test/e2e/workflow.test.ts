@@ -14,8 +14,8 @@ import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ENV_TOOL_STRATEGIES } from '../../src/lib/env-tools.js';
-import { availablePythons, findPython } from '../../src/lib/python.js';
-import type { EnvTool } from '../../src/lib/values.js';
+import { availablePythons, findPython } from '../../src/project/python.js';
+import type { EnvTool } from '../../src/options/values.js';
 import { tmpFolder } from '../helpers.js';
 import { generate, projectEnv, type Generated } from './project.js';
 

@@ -3,7 +3,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from './errors.js';
+import { UserError } from '../core/errors.js';
 import { LOCK_NAME } from './lock.js';
 
 export const GENERATOR_KEY = 'generator-mlexp';

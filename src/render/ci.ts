@@ -5,9 +5,9 @@
  * notebooks and `mkdocs build --strict`; the GitHub workflow also builds the container image.
  */
 import { stringify as toYaml } from 'yaml';
-import { ENV_TOOL_STRATEGIES } from './env-tools.js';
-import { distributionName } from './names.js';
-import type { Answers, Ci, EnvTool } from './options.js';
+import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import { distributionName } from '../options/names.js';
+import type { Answers, Ci, EnvTool } from '../options/options.js';
 
 /** Shell lines that create the environment on a fresh CI machine, and the prefix to run inside it. */
 interface CiEnvironment {
@@ -53,7 +53,7 @@ export function docsCommands(answers: Answers, run: string): string[] {
 export interface Check {
   name: string;
   run: string;
-  /** The project's `make` verb that runs it too (src/lib/tasks.ts). */
+  /** The project's `make` verb that runs it too (src/render/tasks.ts). */
   verb: 'lint' | 'test' | 'docs';
 }
 

@@ -4,8 +4,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { quoted } from './names.js';
-import { PYTHON_KEYWORDS, STDLIB_MODULES } from './stdlib-modules.js';
+import { quoted } from '../options/names.js';
+import { PYTHON_KEYWORDS, STDLIB_MODULES } from '../options/stdlib-modules.js';
 
 export type BlockKind = 'dataset' | 'model' | 'evaluator';
 

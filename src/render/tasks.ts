@@ -5,8 +5,8 @@
  * make (commands as typed in the project's environment).
  */
 import { checks, docsCommands } from './ci.js';
-import { ENV_TOOL_STRATEGIES } from './env-tools.js';
-import type { Answers } from './options.js';
+import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import type { Answers } from '../options/options.js';
 
 /** A `make VAR=value` setting that becomes a command-line flag when given. */
 interface TaskVariable {

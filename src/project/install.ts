@@ -4,9 +4,9 @@
  * say how to create the environment once it is there.
  */
 import { execa } from 'execa';
-import { UserError } from './errors.js';
-import { ENV_TOOL_STRATEGIES } from './env-tools.js';
-import type { Answers } from './options.js';
+import { UserError } from '../core/errors.js';
+import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import type { Answers } from '../options/options.js';
 import { findPython } from './python.js';
 
 /** Does the command run? (`command -v` is not enough: a pyenv shim exists for versions not installed.) */

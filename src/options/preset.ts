@@ -13,12 +13,12 @@ import type { Ajv } from 'ajv';
 import { execa } from 'execa';
 import semver from 'semver';
 import type { PythonDependency } from './catalogue.js';
-import { UserError } from './errors.js';
+import { UserError } from '../core/errors.js';
 import { quoted } from './names.js';
-import { targetPath, type Layer } from './layers.js';
-import { forbiddenTemplateTarget } from './safe-writes.js';
+import { targetPath, type Layer } from '../render/layers.js';
+import { forbiddenTemplateTarget } from '../project/safe-writes.js';
 import { ANSWER_OPTIONS, type AnswerKey } from './options.js';
-import { GENERATOR_VERSION } from './version.js';
+import { GENERATOR_VERSION } from '../core/version.js';
 
 export const MANIFEST = 'mlexp-preset.json';
 

@@ -1,11 +1,11 @@
 /**
  * The template context: the answers plus what is derived from them, computed in one place.
  */
-import type { Answers } from './options.js';
-import { MLFLOW_TRACKERS, type Structure, type Tracker } from './values.js';
-import { distributionName } from './names.js';
-import { ENV_TOOL_STRATEGIES, type EnvToolStrategy, type GroupUse } from './env-tools.js';
-import { OPTIONAL_GROUPS, type OptionalGroup } from './catalogue.js';
+import type { Answers } from '../options/options.js';
+import { MLFLOW_TRACKERS, type Structure, type Tracker } from '../options/values.js';
+import { distributionName } from '../options/names.js';
+import { ENV_TOOL_STRATEGIES, type EnvToolStrategy, type GroupUse } from '../lib/env-tools.js';
+import { OPTIONAL_GROUPS, type OptionalGroup } from '../options/catalogue.js';
 import { taskTable } from './tasks.js';
 import { yamlScalar } from './yaml-scalar.js';
 

@@ -4,9 +4,9 @@
  * and whose runtime stage holds only that venv, the configs and a non-root user. The image runs
  * `python -m <package> run`; any other sub-command can be given to `docker run`.
  */
-import type { Answers } from './options.js';
-import { distributionName } from './names.js';
-import { ENV_TOOL_STRATEGIES } from './env-tools.js';
+import type { Answers } from '../options/options.js';
+import { distributionName } from '../options/names.js';
+import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
 
 /** The unprivileged user the image runs as, with a fixed uid (and gid) so mounts can be granted to it. */
 export const IMAGE_USER = 'experiment';

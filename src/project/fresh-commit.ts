@@ -12,7 +12,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, w
 import path from 'node:path';
 import { clearFileState, isFilePending, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 import { commitSharedFsTask } from 'yeoman-environment';
-import { UserError } from './errors.js';
+import { UserError } from '../core/errors.js';
 import { clearJournal, isStoppedWrite, readJournal, writeJournal, type Journal } from './journal.js';
 import { checkWritesInside } from './safe-writes.js';
 

@@ -7,7 +7,7 @@
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PYTHON_VERSIONS, type PythonVersion } from './values.js';
+import { PYTHON_VERSIONS, type PythonVersion } from '../options/values.js';
 
 function isExecutable(file: string): boolean {
   try {

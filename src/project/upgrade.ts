@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execaSync } from 'execa';
 import semver from 'semver';
-import { UserError } from './errors.js';
+import { UserError } from '../core/errors.js';
 import { identityArgs, PRISTINE_BRANCH, type Identity } from './git.js';
 import { GENERATOR_KEY, YO_RC } from './project.js';
 

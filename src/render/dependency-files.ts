@@ -5,8 +5,8 @@
  */
 import { parse as parseToml } from 'smol-toml';
 import { isMap, isSeq, parseDocument } from 'yaml';
-import { requirement, type PythonDependency } from './catalogue.js';
-import type { EnvTool } from './options.js';
+import { requirement, type PythonDependency } from '../options/catalogue.js';
+import type { EnvTool } from '../options/options.js';
 import { toToml } from './toml.js';
 
 export interface FileEdit {

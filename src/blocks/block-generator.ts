@@ -6,21 +6,21 @@
 import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { BLOCK_KINDS, className, findClash, normalizeBlockName, validateRawBlockName, type BlockKind } from './blocks.js';
-import { catalogueEntry } from './catalogue.js';
-import { STRUCTURE_FACTS } from './context.js';
-import { addDependencies } from './dependency-files.js';
-import { UserError } from './errors.js';
-import { commitInside } from './fresh-commit.js';
-import { readJournal, stoppedRunLine } from './journal.js';
-import { lockProject } from './lock.js';
-import { ENV_TOOL_STRATEGIES } from './env-tools.js';
-import { yamlScalar } from './yaml-scalar.js';
-import { layerIdsForBlock, loadLayer, resolveTemplates, TEMPLATES_ROOT } from './layers.js';
-import { ANSWER_KEYS, validateAnswer, type Answers } from './options.js';
-import { distributionName, quoted } from './names.js';
-import { presetLayer, resolvePresetStack, storedPreset, storedPresetSpec, type PresetStack } from './preset.js';
-import { findProjectRoot, readStoredConfig } from './project.js';
-import { hideYeomanOptions, rawArgument } from './cli-options.js';
+import { catalogueEntry } from '../options/catalogue.js';
+import { STRUCTURE_FACTS } from '../render/context.js';
+import { addDependencies } from '../render/dependency-files.js';
+import { UserError } from '../core/errors.js';
+import { commitInside } from '../project/fresh-commit.js';
+import { readJournal, stoppedRunLine } from '../project/journal.js';
+import { lockProject } from '../project/lock.js';
+import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import { yamlScalar } from '../render/yaml-scalar.js';
+import { layerIdsForBlock, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../render/layers.js';
+import { ANSWER_KEYS, validateAnswer, type Answers } from '../options/options.js';
+import { distributionName, quoted } from '../options/names.js';
+import { presetLayer, resolvePresetStack, storedPreset, storedPresetSpec, type PresetStack } from '../options/preset.js';
+import { findProjectRoot, readStoredConfig } from '../project/project.js';
+import { hideYeomanOptions, rawArgument } from '../options/cli-options.js';
 
 export interface BlockRecord {
   [option: string]: string;

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { UserError } from './errors.js';
+import { UserError } from '../core/errors.js';
 
 export const LOCK_NAME = '.mlexp.lock';
 

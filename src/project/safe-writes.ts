@@ -6,7 +6,7 @@
  */
 import { lstatSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from './errors.js';
+import { UserError } from '../core/errors.js';
 
 /** Where `file` really lands: its own link target if it is a symlink, else its nearest existing folder's. */
 function landing(file: string): string {

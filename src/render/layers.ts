@@ -9,8 +9,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Answers, AnswerKey } from './options.js';
-import { PACKAGE_ROOT } from './paths.js';
+import type { Answers, AnswerKey } from '../options/options.js';
+import { PACKAGE_ROOT } from '../core/paths.js';
 
 export interface LayerManifest {
   description: string;

@@ -3,7 +3,7 @@
  * command-line values, stored answers, prompts and defaults into validated answers.
  */
 import type Generator from 'yeoman-generator';
-import { isInterrupted, UserError } from './errors.js';
+import { isInterrupted, UserError } from '../core/errors.js';
 import {
   ANSWER_OPTIONS,
   FLAG_OPTIONS,
