@@ -1,5 +1,5 @@
 /**
- * A new project is written in one pass (src/project/fresh-commit.ts); these check that the result is
+ * A new project is written in one pass (src/project/write-files.ts); these check that the result is
  * what Yeoman's own commit writes, and that Yeoman's commit still runs wherever its checks matter.
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

@@ -5,7 +5,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveAnswers } from '../src/options/cli-options.js';
+import { resolveAnswers } from '../src/options/resolve-answers.js';
 import { availablePythons, findPython } from '../src/project/python.js';
 import { tmpFolder } from './helpers.js';
 

@@ -9,15 +9,15 @@ import { quote } from 'shell-quote';
 import Generator from 'yeoman-generator';
 import { commandsHelp } from '../cli/commands.js';
 import { buildContext } from '../render/context.js';
-import { canAsk, commitGeneration } from '../project/fresh-commit.js';
-import { generatedFiles } from '../render/generated-files.js';
+import { canAsk, commitGeneration } from '../project/write-files.js';
+import { structuredFiles } from '../render/structured-files.js';
 import { UserError } from '../core/errors.js';
 import { gitIdentity, gitState, initialCommit, needsRepair, PRISTINE_BRANCH, repairPristine } from '../project/git.js';
 import { installProject } from '../project/install.js';
 import { layerIdsFor, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../render/layers.js';
-import { rawArgument, registerOptions, resolveAnswers, type RunFlags } from '../options/cli-options.js';
+import { rawArgument, registerOptions, resolveAnswers, type RunFlags } from '../options/resolve-answers.js';
 import { validateAnswer, type Answers } from '../options/options.js';
-import { isEmptyOrMissing, readStoredConfig } from '../project/project.js';
+import { isEmptyOrMissing, readStoredConfig } from '../project/yo-rc.js';
 import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
 import { availablePythons } from '../project/python.js';
 import { readJournal, stoppedRunLine } from '../project/journal.js';
@@ -36,7 +36,7 @@ export default class AppGenerator extends Generator {
   private stored: Record<string, unknown> | undefined;
   private installed = false;
   private presets: PresetStack | undefined;
-  /** The target was missing or empty when the generation started: see src/project/fresh-commit.ts. */
+  /** The target was missing or empty when the generation started: see src/project/write-files.ts. */
   private fresh = false;
   /** Every path this generation writes, relative to the project: what the pristine branch may hold. */
   private generatedPaths: string[] = [];
@@ -137,7 +137,7 @@ export default class AppGenerator extends Generator {
       ...(this.presets?.presets ?? []).flatMap((preset) => presetLayer(preset, 'app') ?? []),
     ];
     const templates = resolveTemplates(layers, this.answers.packageName);
-    const data = generatedFiles(buildContext(this.answers, GENERATOR_VERSION, []));
+    const data = structuredFiles(buildContext(this.answers, GENERATOR_VERSION, []));
     const context = buildContext(this.answers, GENERATOR_VERSION, [...templates.keys(), ...Object.keys(data)]);
     // a template at a data file's path (a team preset's own CI file, say) replaces the data file
     for (const [target, content] of Object.entries(data)) {

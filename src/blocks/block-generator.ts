@@ -10,7 +10,7 @@ import { catalogueEntry } from '../options/catalogue.js';
 import { STRUCTURE_FACTS } from '../render/context.js';
 import { addDependencies } from '../render/dependency-files.js';
 import { UserError } from '../core/errors.js';
-import { commitInside } from '../project/fresh-commit.js';
+import { commitInside } from '../project/write-files.js';
 import { readJournal, stoppedRunLine } from '../project/journal.js';
 import { lockProject } from '../project/lock.js';
 import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
@@ -19,8 +19,8 @@ import { layerIdsForBlock, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '.
 import { ANSWER_KEYS, validateAnswer, type Answers } from '../options/options.js';
 import { distributionName, quoted } from '../options/names.js';
 import { presetLayer, resolvePresetStack, storedPreset, storedPresetSpec, type PresetStack } from '../options/preset.js';
-import { findProjectRoot, readStoredConfig } from '../project/project.js';
-import { hideYeomanOptions, rawArgument } from '../options/cli-options.js';
+import { findProjectRoot, readStoredConfig } from '../project/yo-rc.js';
+import { hideYeomanOptions, rawArgument } from '../options/resolve-answers.js';
 
 export interface BlockRecord {
   [option: string]: string;

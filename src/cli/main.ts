@@ -13,7 +13,7 @@ import { commandsHelp, SUB_COMMANDS } from './commands.js';
 import { isInterrupted, isUserError, UserError } from '../core/errors.js';
 import { GENERATORS_DIR } from '../core/paths.js';
 import { GENERATOR_VERSION } from '../core/version.js';
-import { ENVIRONMENT_OPTION_HELP, HIDDEN_ENVIRONMENT_OPTIONS } from '../options/cli-options.js';
+import { ENVIRONMENT_OPTION_HELP, HIDDEN_ENVIRONMENT_OPTIONS } from '../options/resolve-answers.js';
 
 /** Every generator the command runs; `app` is the default. Each is loaded only when it runs. */
 const GENERATORS = {

@@ -2,7 +2,7 @@
  * The README's option table, rendered from the option model. `npm run docs` rewrites the block
  * between the markers; a unit test fails when the README and the model disagree.
  */
-import { PRESET_HELP } from './cli-options.js';
+import { PRESET_HELP } from './resolve-answers.js';
 import { ANSWER_OPTIONS, FLAG_OPTIONS } from './options.js';
 
 export const TABLE_START = '<!-- options:start -->';

@@ -5,11 +5,11 @@
 import path from 'node:path';
 import validatePackageName from 'validate-npm-package-name';
 import Generator from 'yeoman-generator';
-import { hideYeomanOptions, rawArgument } from '../options/cli-options.js';
+import { hideYeomanOptions, rawArgument } from '../options/resolve-answers.js';
 import { UserError } from '../core/errors.js';
 import { loadLayer, targetPath, TEMPLATES_ROOT } from '../render/layers.js';
 import { quoted } from '../options/names.js';
-import { isEmptyOrMissing } from '../project/project.js';
+import { isEmptyOrMissing } from '../project/yo-rc.js';
 import { MANIFEST, presetSchema } from '../options/preset.js';
 import { GENERATOR_VERSION } from '../core/version.js';
 

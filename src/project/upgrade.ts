@@ -11,7 +11,7 @@ import { execaSync } from 'execa';
 import semver from 'semver';
 import { UserError } from '../core/errors.js';
 import { identityArgs, PRISTINE_BRANCH, type Identity } from './git.js';
-import { GENERATOR_KEY, YO_RC } from './project.js';
+import { GENERATOR_KEY, YO_RC } from './yo-rc.js';
 
 export interface UpgradeOptions {
   root: string;

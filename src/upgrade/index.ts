@@ -5,11 +5,11 @@
  */
 import { execaSync } from 'execa';
 import Generator from 'yeoman-generator';
-import { optionHelp } from '../options/cli-options.js';
+import { optionHelp } from '../options/resolve-answers.js';
 import { UserError } from '../core/errors.js';
 import { ANSWER_OPTIONS, validateAnswer, type Answers } from '../options/options.js';
 import { CLI_PATH } from '../core/paths.js';
-import { findProjectRoot, readStoredConfig } from '../project/project.js';
+import { findProjectRoot, readStoredConfig } from '../project/yo-rc.js';
 import { upgradeProject } from '../project/upgrade.js';
 import { GENERATOR_VERSION } from '../core/version.js';
 

@@ -87,7 +87,8 @@ function mkdocsConfig(context: TemplateContext): string {
   });
 }
 
-export function generatedFiles(context: TemplateContext): Record<string, string> {
+/** The files serialised from data (not templates), by project path: a template at the same path replaces one. */
+export function structuredFiles(context: TemplateContext): Record<string, string> {
   return {
     ...context.env.files(context),
     ...ciFiles(context),
