@@ -17,6 +17,7 @@ import { installProject } from '../project/install.js';
 import { layerIdsFor, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../render/layers.js';
 import { rawArgument, registerOptions, resolveAnswers, type RunFlags } from '../options/resolve-answers.js';
 import { validateAnswer, type Answers } from '../options/options.js';
+import type { RenderInputs } from '../options/catalogue.js';
 import { isEmptyOrMissing, readStoredConfig } from '../project/yo-rc.js';
 import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
 import { availablePythons } from '../project/python.js';
@@ -31,6 +32,8 @@ const NO_REPOSITORY = Symbol('no repository');
 
 export default class AppGenerator extends Generator {
   private answers!: Answers;
+  /** The answers plus what this run resolved and never stores (a preset's dependencies). */
+  private inputs!: RenderInputs;
   private flags!: RunFlags;
   private target!: string;
   private stored: Record<string, unknown> | undefined;
@@ -107,11 +110,8 @@ export default class AppGenerator extends Generator {
     });
     checkRerun(this.stored, answers, flags);
     const extras = this.stored?.extras;
-    this.answers = {
-      ...answers,
-      ...(Array.isArray(extras) ? { extras: extras.map(String) } : {}),
-      ...(this.presets ? { presetDependencies: this.presets.dependencies } : {}),
-    };
+    this.answers = { ...answers, ...(Array.isArray(extras) ? { extras: extras.map(String) } : {}) };
+    this.inputs = { ...this.answers, ...(this.presets ? { presetDependencies: this.presets.dependencies } : {}) };
     this.flags = flags;
     if (this.target === undefined) {
       this.target = path.resolve(this.env.cwd, answers.projectName);
@@ -124,10 +124,9 @@ export default class AppGenerator extends Generator {
   configuring(): void {
     this.destinationRoot(this.target);
     const pristineBranch = typeof this.stored?.pristineBranch === 'string' ? this.stored.pristineBranch : PRISTINE_BRANCH;
-    const { presetDependencies: _fromPreset, ...answers } = this.answers;
     const recorded = this.presets && recordPreset(this.presets);
     const preset = recorded ? { preset: recorded } : {};
-    this.config.set({ ...answers, ...preset, version: GENERATOR_VERSION, pristineBranch });
+    this.config.set({ ...this.answers, ...preset, version: GENERATOR_VERSION, pristineBranch });
   }
 
   writing(): void {
@@ -137,8 +136,8 @@ export default class AppGenerator extends Generator {
       ...(this.presets?.presets ?? []).flatMap((preset) => presetLayer(preset, 'app') ?? []),
     ];
     const templates = resolveTemplates(layers, this.answers.packageName);
-    const data = structuredFiles(buildContext(this.answers, GENERATOR_VERSION, []));
-    const context = buildContext(this.answers, GENERATOR_VERSION, [...templates.keys(), ...Object.keys(data)]);
+    const data = structuredFiles(buildContext(this.inputs, GENERATOR_VERSION, []));
+    const context = buildContext(this.inputs, GENERATOR_VERSION, [...templates.keys(), ...Object.keys(data)]);
     // a template at a data file's path (a team preset's own CI file, say) replaces the data file
     for (const [target, content] of Object.entries(data)) {
       if (!templates.has(target)) this.fs.write(this.destinationPath(target), content);

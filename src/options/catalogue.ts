@@ -2,7 +2,7 @@
  * The one catalogue of Python dependencies. Every env tool's files (requirements, environment.yml,
  * pyproject.toml for Poetry and uv) are rendered from it, so all four install the same set.
  */
-import type { Answers, AnswerKey } from './options.js';
+import type { Answers, AnswerKey } from './answers.js';
 import { MLFLOW_TRACKERS } from './values.js';
 
 /**
@@ -246,11 +246,17 @@ export function isNeeded(dependency: PythonDependency, answers: Answers): boolea
   );
 }
 
+/** What a run renders from: the stored answers, plus what is resolved on every run and never stored. */
+export interface RenderInputs extends Answers {
+  /** Dependencies a team preset adds. */
+  presetDependencies?: readonly PythonDependency[];
+}
+
 /**
  * The dependencies of one group this project needs, in catalogue order, then a preset's own;
  * a preset entry with a catalogue name replaces that entry (a team may pin tighter).
  */
-export function dependenciesFor(answers: Answers, group: DependencyGroup): PythonDependency[] {
+export function dependenciesFor(answers: RenderInputs, group: DependencyGroup): PythonDependency[] {
   const preset = (answers.presetDependencies ?? []).filter((dependency) => dependency.group === group);
   const replaced = new Set(preset.map((dependency) => dependency.name));
   const catalogue = CATALOGUE.filter(
@@ -275,7 +281,7 @@ export function requirement(dependency: PythonDependency): string {
  * The `team` extra: the catalogue's team group, plus the full `mlflow` (the server's own
  * package) when the tracker is MLflow and the runtime set installs something lighter.
  */
-export function teamDependencies(answers: Answers): PythonDependency[] {
+export function teamDependencies(answers: RenderInputs): PythonDependency[] {
   const team = dependenciesFor(answers, 'team');
   const runtime = new Set(dependenciesFor(answers, 'runtime').map((dependency) => dependency.name));
   const server = answers.tracker === 'mlflow' && !runtime.has('mlflow') && !team.some((entry) => entry.name === 'mlflow');

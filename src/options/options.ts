@@ -4,7 +4,6 @@
  *
  * Option names and values are a public contract: rename nothing without a major version.
  */
-import type { PythonDependency } from './catalogue.js';
 import {
   derivePackageName,
   quoted,
@@ -28,29 +27,10 @@ import {
   type Structure,
   type Tracker,
 } from './values.js';
+import type { AnswerKey, Answers } from './answers.js';
 
 export * from './values.js';
-
-/** Everything stored in `.yo-rc.json`: what a re-run, a sub-generator or an upgrade needs. */
-export interface Answers {
-  projectName: string;
-  packageName: string;
-  description: string;
-  authorName: string;
-  authorEmail: string;
-  python: PythonVersion;
-  envTool: EnvTool;
-  tracker: Tracker;
-  structure: Structure;
-  license: License;
-  ci: Ci;
-  /** Optional catalogue dependencies added by sub-generators (e.g. `pyarrow`). Not asked. */
-  extras?: string[];
-  /** Dependencies a team preset adds (resolved on every run, never stored). */
-  presetDependencies?: readonly PythonDependency[];
-}
-/** Keys of the answers the option model asks for (extras are added by sub-generators). */
-export type AnswerKey = Exclude<keyof Answers, 'extras' | 'presetDependencies'>;
+export * from './answers.js';
 
 /** What a default may depend on besides earlier answers (read once, e.g. from `git config`). */
 export interface DefaultSources {

@@ -1,4 +1,4 @@
-/** The values of every choice option: a public contract. Kept free of imports to break cycles. */
+/** The values of every choice option: a public contract, and the floor the option model stands on. */
 export const PYTHON_VERSIONS = ['3.11', '3.12', '3.13'] as const;
 export const ENV_TOOLS = ['venv', 'conda', 'poetry', 'uv'] as const;
 export const TRACKERS = ['mlflow', 'databricks', 'azureml', 'wandb', 'none'] as const;

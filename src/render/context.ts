@@ -1,11 +1,10 @@
 /**
  * The template context: the answers plus what is derived from them, computed in one place.
  */
-import type { Answers } from '../options/options.js';
 import { MLFLOW_TRACKERS, type Structure, type Tracker } from '../options/values.js';
 import { distributionName } from '../options/names.js';
 import { ENV_TOOL_STRATEGIES, type EnvToolStrategy, type GroupUse } from '../lib/env-tools.js';
-import { OPTIONAL_GROUPS, type OptionalGroup } from '../options/catalogue.js';
+import { OPTIONAL_GROUPS, type OptionalGroup, type RenderInputs } from '../options/catalogue.js';
 import { taskTable } from './tasks.js';
 import { yamlScalar } from './yaml-scalar.js';
 
@@ -52,7 +51,7 @@ export const TRACKER_CONFIG_NAME: Record<Tracker, string> = {
   none: 'local',
 };
 
-export interface TemplateContext extends Answers {
+export interface TemplateContext extends RenderInputs {
   distName: string;
   dataDir: string;
   trackerName: string;
@@ -76,7 +75,7 @@ export interface TemplateContext extends Answers {
   yaml: (value: string) => string;
 }
 
-export function buildContext(answers: Answers, generatorVersion: string, writtenPaths: readonly string[]): TemplateContext {
+export function buildContext(answers: RenderInputs, generatorVersion: string, writtenPaths: readonly string[]): TemplateContext {
   const structure = STRUCTURE_FACTS[answers.structure];
   const env = ENV_TOOL_STRATEGIES[answers.envTool];
   const written = new Set(writtenPaths.map((path) => path.split('/').slice(0, -1).join('/')));
