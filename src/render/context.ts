@@ -80,9 +80,7 @@ export function buildContext(answers: RenderInputs, generatorVersion: string, wr
   const env = ENV_TOOL_STRATEGIES[answers.envTool];
   const written = new Set(writtenPaths.map((path) => path.split('/').slice(0, -1).join('/')));
   const hasFolder = (folder: string) => [...written].some((dir) => dir === folder || dir.startsWith(`${folder}/`));
-  const layout = Object.entries(structure.folders)
-    .filter(([folder]) => hasFolder(folder))
-    .sort(([a], [b]) => a.localeCompare(b));
+  const layout = Object.entries(structure.folders).filter(([folder]) => hasFolder(folder));
   layout.push([`src/${answers.packageName}`, 'The project package: building blocks, runner, CLI.']);
   layout.sort(([a], [b]) => a.localeCompare(b));
   return {
