@@ -14,7 +14,7 @@ import { structuredFiles } from '../render/structured-files.js';
 import { UserError } from '../core/errors.js';
 import { gitIdentity, gitState, initialCommit, needsRepair, PRISTINE_BRANCH, repairPristine } from '../project/git.js';
 import { installProject } from '../project/install.js';
-import { layerIdsFor, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../render/layers.js';
+import { layerIdsFor, loadLayers, resolveTemplates, TEMPLATES_ROOT } from '../render/layers.js';
 import { rawArgument, registerOptions, resolveAnswers, type RunFlags } from '../options/resolve-answers.js';
 import { validateAnswer, type Answers } from '../options/options.js';
 import type { RenderInputs } from '../options/catalogue.js';
@@ -132,7 +132,7 @@ export default class AppGenerator extends Generator {
   writing(): void {
     const generatorRoot = path.join(TEMPLATES_ROOT, 'app');
     const layers = [
-      ...layerIdsFor(this.answers).map((id) => loadLayer(id, generatorRoot)),
+      ...loadLayers(layerIdsFor(this.answers), generatorRoot),
       ...(this.presets?.presets ?? []).flatMap((preset) => presetLayer(preset, 'app') ?? []),
     ];
     const templates = resolveTemplates(layers, this.answers.packageName);

@@ -15,7 +15,7 @@ import { readJournal, stoppedRunLine } from '../project/journal.js';
 import { lockProject } from '../project/lock.js';
 import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
 import { yamlScalar } from '../render/yaml-scalar.js';
-import { layerIdsForBlock, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../render/layers.js';
+import { layerIdsForBlock, loadLayers, resolveTemplates, TEMPLATES_ROOT } from '../render/layers.js';
 import { ANSWER_KEYS, validateAnswer, type Answers } from '../options/options.js';
 import { distributionName, quoted } from '../options/names.js';
 import { presetLayer, resolvePresetStack, storedPreset, storedPresetSpec, type PresetStack } from '../options/preset.js';
@@ -111,7 +111,7 @@ export abstract class BlockGenerator extends Generator {
     const spec = BLOCK_KINDS[this.kind];
     const generatorRoot = path.join(TEMPLATES_ROOT, this.kind);
     const layers = [
-      ...layerIdsForBlock(this.kind, this.values).map((id) => loadLayer(id, generatorRoot)),
+      ...loadLayers(layerIdsForBlock(this.kind, this.values), generatorRoot),
       ...(this.presets?.presets ?? []).flatMap((preset) => presetLayer(preset, this.kind) ?? []),
     ];
     const files = resolveTemplates(layers, this.answers.packageName, this.blockName);

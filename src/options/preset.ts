@@ -6,7 +6,7 @@
  * Presets are resolved by npm itself (`npm pack <spec>`), so the user's .npmrc, registry and auth
  * apply to names, versions, ranges, scoped names, tarballs and folders alike.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Ajv } from 'ajv';
@@ -15,7 +15,7 @@ import semver from 'semver';
 import type { PythonDependency } from './catalogue.js';
 import { UserError } from '../core/errors.js';
 import { quoted } from './names.js';
-import { targetPath, type Layer } from '../render/layers.js';
+import { filesBelow, targetPath, type Layer } from '../render/layers.js';
 import { forbiddenTemplateTarget } from '../project/safe-writes.js';
 import { ANSWER_OPTIONS, type AnswerKey } from './options.js';
 import { GENERATOR_VERSION } from '../core/version.js';
@@ -235,22 +235,12 @@ function checkTemplates(root: string, where: string): void {
   const templates = path.join(root, 'templates');
   if (!existsSync(templates)) return;
   const real = realpathSync(templates);
-  for (const file of walk(templates)) {
+  for (const file of filesBelow(templates)) {
     const resolved = realpathSync(path.join(templates, file));
     if (!resolved.startsWith(`${real}${path.sep}`) || file.split('/').includes('..')) {
       throw new UserError(`${where}: template ${file} escapes the preset's templates folder`);
     }
   }
-}
-
-function walk(root: string, relative = ''): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(path.join(root, relative))) {
-    const child = relative ? `${relative}/${entry}` : entry;
-    if (statSync(path.join(root, child)).isDirectory()) files.push(...walk(root, child));
-    else files.push(child);
-  }
-  return files.sort();
 }
 
 /** Resolve a preset and everything it extends, base first; a cycle or a deep chain is refused. */
@@ -287,7 +277,7 @@ export async function resolvePresetStack(spec: string, cwd: string, recorded?: R
 export function presetLayer(preset: ResolvedPreset, generator: string): Layer | undefined {
   const root = path.join(preset.root, 'templates', generator);
   if (!existsSync(root)) return undefined;
-  const files = walk(root);
+  const files = filesBelow(root);
   for (const file of files) {
     const target = targetPath(file, 'package');
     if (forbiddenTemplateTarget(target)) {
@@ -296,7 +286,7 @@ export function presetLayer(preset: ResolvedPreset, generator: string): Layer | 
       );
     }
   }
-  return { id: `preset:${preset.name}`, root, description: `${preset.name}@${preset.version}`, files };
+  return { root, files };
 }
 
 /** Whether an `extends` spec names the recorded base: the same path, or the same package name. */
