@@ -19,6 +19,8 @@ const DEFAULTS: Answers = {
   structure: 'ccds',
   license: 'none',
   ci: 'github',
+  dataVersioning: 'none',
+  dataStorage: 'none',
 };
 
 describe('derived names', () => {
@@ -105,6 +107,24 @@ describe('dependency catalogue', () => {
       expect(names(tracker, 'dev')).toContain('mlflow');
     }
     expect(names('wandb', 'dev')).not.toContain('mlflow');
+  });
+
+  it('adds DVC and its storage plugin with --data-versioning dvc, fsspec and its filesystem without', () => {
+    const names = (answers: Partial<Answers>, group: 'runtime' | 'dev') =>
+      dependenciesFor({ ...DEFAULTS, ...answers }, group).map((dependency) => dependency.name);
+    const data = ['dvc', 'dvc-azure', 'dvc-s3', 'dvc-gs', 'fsspec', 'adlfs', 's3fs', 'gcsfs'];
+    const picked = (answers: Partial<Answers>) =>
+      [...names(answers, 'runtime'), ...names(answers, 'dev')].filter((name) => data.includes(name)).sort();
+    expect(picked({})).toEqual([]);
+    expect(picked({ dataVersioning: 'dvc' })).toEqual(['dvc']);
+    expect(picked({ dataVersioning: 'dvc', dataStorage: 'azure' })).toEqual(['dvc', 'dvc-azure']);
+    expect(picked({ dataVersioning: 'dvc', dataStorage: 'local' })).toEqual(['dvc']);
+    expect(picked({ dataStorage: 's3' })).toEqual(['fsspec', 's3fs']);
+    expect(picked({ dataStorage: 'gcs' })).toEqual(['fsspec', 'gcsfs']);
+    expect(picked({ dataStorage: 'local' })).toEqual(['fsspec']);
+    // DVC is a workflow tool (dev set); sync.py imports fsspec at run time (runtime set)
+    expect(names({ dataVersioning: 'dvc', dataStorage: 's3' }, 'runtime')).not.toContain('dvc');
+    expect(names({ dataStorage: 's3' }, 'runtime')).toContain('fsspec');
   });
 
   it('adds an optional dependency that answers also need only once', () => {

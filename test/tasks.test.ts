@@ -20,6 +20,8 @@ const answers = (envTool: EnvTool): Answers => ({
   structure: 'ccds',
   license: 'none',
   ci: 'github',
+  dataVersioning: 'none',
+  dataStorage: 'none',
 });
 
 const VERBS = ['help', 'requirements', 'lint', 'format', 'test', 'docs', 'data', 'train', 'sweep', 'serve'];

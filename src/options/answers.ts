@@ -2,7 +2,7 @@
  * The stored answers: the shape of what `.yo-rc.json` holds. Run-time inputs that are never
  * stored (a team preset's dependencies) are another type, `RenderInputs` in catalogue.ts.
  */
-import type { Ci, EnvTool, License, PythonVersion, Structure, Tracker } from './values.js';
+import type { Ci, DataStorage, DataVersioning, EnvTool, License, PythonVersion, Structure, Tracker } from './values.js';
 
 /** Everything stored in `.yo-rc.json`: what a re-run, a sub-generator or an upgrade needs. */
 export interface Answers {
@@ -17,6 +17,8 @@ export interface Answers {
   structure: Structure;
   license: License;
   ci: Ci;
+  dataVersioning: DataVersioning;
+  dataStorage: DataStorage;
   /** Optional catalogue dependencies added by sub-generators (e.g. `pyarrow`). Not asked. */
   extras?: string[];
 }

@@ -32,6 +32,8 @@ export interface PythonDependency {
   conda: string | null;
   /** When absent the dependency is always needed; else the answer values that need it. */
   neededBy?: Partial<Record<AnswerKey, readonly string[]>>;
+  /** Not needed when an answer has one of these values, whatever `neededBy` says. */
+  notWith?: Partial<Record<AnswerKey, readonly string[]>>;
   /**
    * Needed once a sub-generator adds it (recorded in the project's `extras`), and by the answers in
    * `neededBy` if any.
@@ -142,6 +144,48 @@ export const CATALOGUE: readonly PythonDependency[] = [
     neededBy: { tracker: ['wandb'] },
   },
   { name: 'optuna', range: '>=4,<6', group: 'runtime', imports: ['optuna'], conda: 'optuna' },
+  // --data-storage without DVC: sync.py copies data/ through fsspec, and fsspec loads the
+  // storage's filesystem by the URL's protocol (the same libraries dvc-azure, dvc-s3 and dvc-gs use).
+  {
+    name: 'fsspec',
+    range: '>=2024.2,<2028',
+    group: 'runtime',
+    imports: ['fsspec'],
+    conda: 'fsspec',
+    untyped: true,
+    neededBy: { dataStorage: ['local', 'azure', 's3', 'gcs'] },
+    notWith: { dataVersioning: ['dvc'] },
+  },
+  {
+    name: 'adlfs',
+    range: '>=2024.2,<2028',
+    group: 'runtime',
+    imports: ['adlfs'],
+    conda: 'adlfs',
+    plugin: true,
+    neededBy: { dataStorage: ['azure'] },
+    notWith: { dataVersioning: ['dvc'] },
+  },
+  {
+    name: 's3fs',
+    range: '>=2024.2,<2028',
+    group: 'runtime',
+    imports: ['s3fs'],
+    conda: 's3fs',
+    plugin: true,
+    neededBy: { dataStorage: ['s3'] },
+    notWith: { dataVersioning: ['dvc'] },
+  },
+  {
+    name: 'gcsfs',
+    range: '>=2024.2,<2028',
+    group: 'runtime',
+    imports: ['gcsfs'],
+    conda: 'gcsfs',
+    plugin: true,
+    neededBy: { dataStorage: ['gcs'] },
+    notWith: { dataVersioning: ['dvc'] },
+  },
   {
     name: 'pyarrow',
     range: '>=15,<30',
@@ -193,6 +237,43 @@ export const CATALOGUE: readonly PythonDependency[] = [
     plugin: true,
     neededBy: { tracker: ['mlflow'] },
   },
+  // --data-versioning dvc: the `dvc` command (data.py runs it as `python -m dvc`) and the plugin
+  // that speaks the --data-storage remote's protocol. A workflow tool, like pre-commit: dev set.
+  {
+    name: 'dvc',
+    range: '>=3.50,<4',
+    group: 'dev',
+    imports: ['dvc'],
+    conda: 'dvc',
+    neededBy: { dataVersioning: ['dvc'] },
+  },
+  {
+    name: 'dvc-azure',
+    range: '>=3.1,<4',
+    group: 'dev',
+    imports: ['dvc_azure'],
+    conda: 'dvc-azure',
+    neededBy: { dataStorage: ['azure'] },
+    notWith: { dataVersioning: ['none'] },
+  },
+  {
+    name: 'dvc-s3',
+    range: '>=3.2,<4',
+    group: 'dev',
+    imports: ['dvc_s3'],
+    conda: 'dvc-s3',
+    neededBy: { dataStorage: ['s3'] },
+    notWith: { dataVersioning: ['none'] },
+  },
+  {
+    name: 'dvc-gs',
+    range: '>=3,<4',
+    group: 'dev',
+    imports: ['dvc_gs'],
+    conda: 'dvc-gs',
+    neededBy: { dataStorage: ['gcs'] },
+    notWith: { dataVersioning: ['none'] },
+  },
   { name: 'pytest', range: '>=8,<10', group: 'dev', imports: ['pytest', '_pytest'], conda: 'pytest' },
   { name: 'ruff', range: '>=0.17,<0.18', group: 'dev', imports: ['ruff'], conda: 'ruff' },
   { name: 'mypy', range: '>=1.15,<3', group: 'dev', imports: ['mypy', 'mypyc'], conda: 'mypy' },
@@ -239,6 +320,10 @@ export const CATALOGUE: readonly PythonDependency[] = [
 
 /** Does this project need the dependency? */
 export function isNeeded(dependency: PythonDependency, answers: Answers): boolean {
+  const excluded = Object.entries(dependency.notWith ?? {}).some(([key, values]) =>
+    values.includes(String(answers[key as AnswerKey])),
+  );
+  if (excluded) return false;
   if (dependency.optional && answers.extras?.includes(dependency.name)) return true;
   if (!dependency.neededBy) return !dependency.optional;
   return Object.entries(dependency.neededBy).some(([key, values]) =>

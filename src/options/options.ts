@@ -15,12 +15,16 @@ import {
 
 import {
   CIS,
+  DATA_STORAGES,
+  DATA_VERSIONINGS,
   ENV_TOOLS,
   LICENSES,
   PYTHON_VERSIONS,
   STRUCTURES,
   TRACKERS,
   type Ci,
+  type DataStorage,
+  type DataVersioning,
   type EnvTool,
   type License,
   type PythonVersion,
@@ -222,6 +226,33 @@ export const ANSWER_OPTIONS: readonly AnswerOption[] = [
     message: 'Continuous integration',
     choices: choices(CIS, { github: 'GitHub Actions', 'azure-pipelines': 'Azure Pipelines', none: 'None' }),
     default: 'github',
+  },
+  {
+    kind: 'choice',
+    key: 'dataVersioning',
+    flag: 'data-versioning',
+    description: 'How the data files are versioned: with DVC, every run records the version it read.',
+    message: 'Data versioning',
+    choices: choices(DATA_VERSIONINGS, {
+      none: 'None (data/ stays out of git; runs record its SHA-256)',
+      dvc: 'DVC (pointer files in git, data in a cache and a remote)',
+    }),
+    default: 'none',
+  },
+  {
+    kind: 'choice',
+    key: 'dataStorage',
+    flag: 'data-storage',
+    description: "Where data/ is shared: DVC's remote, or `make sync_data_up` / `sync_data_down` without DVC.",
+    message: 'Data storage',
+    choices: choices(DATA_STORAGES, {
+      none: 'None (data stays on this machine)',
+      local: 'A folder every machine mounts (a network share)',
+      azure: 'Azure Blob Storage',
+      s3: 'Amazon S3 (or an S3-compatible store)',
+      gcs: 'Google Cloud Storage',
+    }),
+    default: 'none',
   },
 ];
 

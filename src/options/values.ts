@@ -7,6 +7,8 @@ export const MLFLOW_TRACKERS = ['mlflow', 'databricks', 'azureml'] as const;
 export const STRUCTURES = ['ccds', 'generic'] as const;
 export const LICENSES = ['MIT', 'BSD-3-Clause', 'Apache-2.0', 'none'] as const;
 export const CIS = ['github', 'azure-pipelines', 'none'] as const;
+export const DATA_VERSIONINGS = ['none', 'dvc'] as const;
+export const DATA_STORAGES = ['none', 'local', 'azure', 's3', 'gcs'] as const;
 
 export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
 export type EnvTool = (typeof ENV_TOOLS)[number];
@@ -14,3 +16,5 @@ export type Tracker = (typeof TRACKERS)[number];
 export type Structure = (typeof STRUCTURES)[number];
 export type License = (typeof LICENSES)[number];
 export type Ci = (typeof CIS)[number];
+export type DataVersioning = (typeof DATA_VERSIONINGS)[number];
+export type DataStorage = (typeof DATA_STORAGES)[number];

@@ -6,6 +6,7 @@ import { distributionName } from '../options/names.js';
 import { ENV_TOOL_STRATEGIES, type EnvToolStrategy, type GroupUse } from '../lib/env-tools.js';
 import { OPTIONAL_GROUPS, type OptionalGroup, type RenderInputs } from '../options/catalogue.js';
 import { taskTable } from './tasks.js';
+import { dataFacts, type DataFacts } from './data-storage.js';
 import { yamlScalar } from './yaml-scalar.js';
 
 export interface StructureFacts {
@@ -71,6 +72,8 @@ export interface TemplateContext extends RenderInputs {
   layout: Array<[string, string]>;
   /** The Makefile's verbs for the README: [verb, summary, commands typed in the environment]. */
   tasks: Array<[string, string, string]>;
+  /** DVC and the data storage: what docs/data.md, .dvc/config and sync.py say. */
+  data: DataFacts;
   /** A string as a YAML scalar, quoted where YAML 1.1 would read another type (`yes`, `007`). */
   yaml: (value: string) => string;
 }
@@ -98,6 +101,7 @@ export function buildContext(answers: RenderInputs, generatorVersion: string, wr
     generatorVersion,
     layout,
     tasks: taskTable(answers),
+    data: dataFacts(answers, distributionName(answers.projectName) ?? answers.packageName),
     yaml: yamlScalar,
   };
 }

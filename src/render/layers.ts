@@ -42,7 +42,9 @@ export const TEMPLATES_ROOT =
   process.env.MLEXP_TEMPLATES ?? path.join(PACKAGE_ROOT, 'templates');
 
 /** The project generator's layered options, in stacking order (after `base`), and each value's layer. */
-export const APP_LAYERS: { [K in 'structure' | 'envTool' | 'tracker' | 'license']: Record<Answers[K], LayerId> } = {
+export const APP_LAYERS: {
+  [K in 'structure' | 'envTool' | 'tracker' | 'license' | 'dataVersioning' | 'dataStorage']: Record<Answers[K], LayerId>;
+} = {
   structure: { ccds: 'structure/ccds', generic: 'structure/generic' },
   envTool: { venv: 'envTool/venv', conda: 'envTool/conda', poetry: 'envTool/poetry', uv: 'envTool/uv' },
   tracker: {
@@ -53,6 +55,14 @@ export const APP_LAYERS: { [K in 'structure' | 'envTool' | 'tracker' | 'license'
     none: 'tracker/none',
   },
   license: { MIT: 'license/MIT', 'BSD-3-Clause': 'license/BSD-3-Clause', 'Apache-2.0': 'license/Apache-2.0', none: null },
+  dataVersioning: { none: null, dvc: 'dataVersioning/dvc' },
+  dataStorage: { none: null, local: 'dataStorage/sync', azure: 'dataStorage/sync', s3: 'dataStorage/sync', gcs: 'dataStorage/sync' },
+};
+
+/** Layers that an answer adds only beside other answers, each with the condition. */
+const APP_LAYER_CONDITIONS: Readonly<Record<string, (answers: Answers) => boolean>> = {
+  // the fsspec sync of data/ serves a storage without DVC; with DVC, the storage is DVC's remote
+  'dataStorage/sync': (answers) => answers.dataVersioning === 'none',
 };
 
 const TASK_LAYERS: Record<string, LayerId> = { classification: 'task/classification', regression: 'task/regression' };
@@ -75,7 +85,7 @@ export function layerIdsFor(answers: Answers): string[] {
   const ids = Object.entries(APP_LAYERS).map(([key, table]) =>
     declaredLayer(table, key, String(answers[key as keyof typeof APP_LAYERS]), 'app'),
   );
-  return ['base', ...ids.filter((id) => id !== null)];
+  return ['base', ...ids.filter((id): id is string => id !== null && (APP_LAYER_CONDITIONS[id]?.(answers) ?? true))];
 }
 
 /** Layer ids for a block sub-generator, one per layered option, in declared order. */

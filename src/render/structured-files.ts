@@ -52,6 +52,13 @@ export const DOCS_PAGES: ReadonlyArray<[string, string]> = [
   ['API reference', 'reference.md'],
 ];
 
+/** The pages this project has: docs/data.md only with DVC or a data storage. */
+export function docsPages(context: TemplateContext): ReadonlyArray<[string, string]> {
+  if (!context.data.page) return DOCS_PAGES;
+  const at = DOCS_PAGES.findIndex(([, file]) => file === 'experiment-tracking.md');
+  return [...DOCS_PAGES.slice(0, at), ['Data', 'data.md'], ...DOCS_PAGES.slice(at)];
+}
+
 /**
  * MkDocs Material over docs/, with the package's API reference read from its docstrings by
  * mkdocstrings (griffe parses the source under src/: nothing is imported, so no runtime set is needed).
@@ -61,7 +68,7 @@ function mkdocsConfig(context: TemplateContext): string {
     site_name: context.projectName,
     ...(context.description ? { site_description: context.description } : {}),
     theme: { name: 'material', features: ['navigation.sections', 'content.code.copy'] },
-    nav: DOCS_PAGES.map(([title, file]) => ({ [title]: file })),
+    nav: docsPages(context).map(([title, file]) => ({ [title]: file })),
     // a change to a docstring rebuilds `mkdocs serve`'s pages
     watch: ['src'],
     plugins: [

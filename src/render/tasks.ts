@@ -43,7 +43,13 @@ export function tasks(answers: Answers, run: string, install: string[]): Task[] 
     { name: 'format', summary: 'Fix what ruff can fix, then format the code', commands: [`${run}ruff check --fix .`, `${run}ruff format .`] },
     { name: 'test', summary: 'Run the test suite (pytest)', commands: test.map((check) => check.run) },
     { name: 'docs', summary: 'Build the docs site into site/ (mkdocs build --strict, as CI does)', commands: docsCommands(answers, run) },
-    { name: 'data', summary: "Write the example dataset if missing and describe the config's data", commands: [`${cli} data`] },
+    {
+      name: 'data',
+      summary: answers.dataVersioning === 'dvc'
+        ? "Write the example dataset if missing, describe it and track it with DVC (dvc add)"
+        : "Write the example dataset if missing and describe the config's data",
+      commands: [`${cli} data`],
+    },
     { name: 'train', summary: 'Run the example experiment once, tracked (configs/experiment.yaml)', commands: [`${cli} run`] },
     {
       name: 'sweep',
@@ -55,6 +61,25 @@ export function tasks(answers: Answers, run: string, install: string[]): Task[] 
       ],
     },
     { name: 'serve', summary: "Say how to open the tracker's UI for the tracked runs", commands: [`${cli} ui`] },
+    ...syncTasks(answers, run, cli),
+  ];
+}
+
+/** ccds's `sync_data_up` / `sync_data_down`: DVC's push and pull, or sync.py without DVC. */
+function syncTasks(answers: Answers, run: string, cli: string): Task[] {
+  if (answers.dataStorage === 'none') return [];
+  const dvc = answers.dataVersioning === 'dvc';
+  return [
+    {
+      name: 'sync_data_up',
+      summary: dvc ? "Push the DVC-tracked data to the project's remote (dvc push)" : 'Upload data/ to the data storage',
+      commands: [dvc ? `${run}dvc push` : `${cli} sync up`],
+    },
+    {
+      name: 'sync_data_down',
+      summary: dvc ? "Pull the data this commit's .dvc files name (dvc pull)" : 'Download data/ from the data storage',
+      commands: [dvc ? `${run}dvc pull` : `${cli} sync down`],
+    },
   ];
 }
 
