@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ENV_TOOLS, STRUCTURES, TRACKERS, CIS, LICENSES, PYTHON_VERSIONS } from '../src/options/values.js';
+import { ENV_TOOLS, STRUCTURES, TRACKERS, CIS, LICENSES, PYTHON_VERSIONS, DATA_VERSIONINGS, DATA_STORAGES } from '../src/options/values.js';
 import { CATALOGUE } from '../src/options/catalogue.js';
 
 const PYPI_NAME = new Map(CATALOGUE.flatMap((dependency) => (dependency.conda ? [[dependency.conda, dependency.name] as const] : [])));
@@ -63,6 +63,39 @@ describe('app generator: every option value', () => {
     const project = parseToml(readFileSync(path.join(root, 'pyproject.toml'), 'utf8')).project as Record<string, unknown>;
     expect(project.license).toBe(license === 'none' ? undefined : license);
     if (license !== 'none') expect(readFileSync(path.join(root, 'LICENSE'), 'utf8')).toContain('Ada Lovelace');
+  });
+
+  const dataCombos = DATA_VERSIONINGS.flatMap((dataVersioning) => DATA_STORAGES.map((dataStorage) => ({ dataVersioning, dataStorage })));
+  it.each(dataCombos)('--data-versioning $dataVersioning --data-storage $dataStorage', async (combo) => {
+    const result = await runApp('data', { ...combo, structure: 'generic' });
+    const root = path.join(result.cwd, 'data');
+    const files = listFiles(root);
+    const dvc = combo.dataVersioning === 'dvc';
+    const sync = combo.dataStorage !== 'none' && !dvc;
+    expect(unrenderedFiles(root)).toEqual([]);
+    expect(['.dvc/config', '.dvc/.gitignore', '.dvcignore'].every((file) => files.includes(file))).toBe(dvc);
+    expect(files.includes('src/data/sync.py') && files.includes('configs/storage/data.yaml')).toBe(sync);
+    expect(files.includes('docs/data.md')).toBe(dvc || combo.dataStorage !== 'none');
+    // every project reads DVC pointers (a run records what DVC tracks, whoever set it up)
+    expect(files).toContain('src/data/data_versions.py');
+    const makefile = readFileSync(path.join(root, 'Makefile'), 'utf8');
+    expect(makefile.includes('sync_data_up:')).toBe(combo.dataStorage !== 'none');
+    if (dvc) {
+      const config = readFileSync(path.join(root, '.dvc/config'), 'utf8');
+      expect(readFileSync(path.join(root, '.dvc/.gitignore'), 'utf8')).toContain('/config.local');
+      const url = { none: undefined, local: '/srv/data-storage/data/dvc', azure: 'azure://data-data/dvc', s3: 's3://data-data/dvc', gcs: 'gs://data-data/dvc' }[combo.dataStorage];
+      if (url) expect(config).toMatch(new RegExp(`remote = storage\\n\\['remote "storage"'\\]\\n    url = ${url.replace(/[/.]/g, '\\$&')}\\n`));
+      else expect(config).not.toContain('[core]');
+      if (combo.dataStorage !== 'none') expect(makefile).toContain('dvc push');
+      expect(config.split('\n').filter((line) => !line.startsWith('#')).join('\n')).not.toMatch(/key|secret|connection_string|password/i);
+    }
+    if (sync) expect(makefile).toMatch(/python -m data sync up/);
+    // the pointers DVC writes beside the data are not ignored, the data is
+    const gitignore = readFileSync(path.join(root, '.gitignore'), 'utf8');
+    expect(gitignore).toContain('!/data/**/*.dvc');
+    expect(JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-mlexp']).toMatchObject(combo);
+    const mkdocs = parseYaml(readFileSync(path.join(root, 'mkdocs.yml'), 'utf8')) as { nav: Array<Record<string, string>> };
+    expect(mkdocs.nav.some((page) => Object.values(page).includes('data.md'))).toBe(files.includes('docs/data.md'));
   });
 
   it.each([...PYTHON_VERSIONS])('--python %s reaches the environment files', async (python) => {

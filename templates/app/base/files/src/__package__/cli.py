@@ -1,5 +1,7 @@
 """Command line: ``python -m <%- packageName %> {run,data,predict,sweep,reproduce,compare,ui}``.
 
+``sync`` (a data storage without DVC) and ``submit`` (Azure ML) come with their modules.
+
 Variables in the project's ``.env`` are loaded first, without replacing those already set.
 Setup problems (``MlexpError``) print one ``error: ...`` line and exit with status 2.
 Ctrl-C (``SIGINT``) and ``SIGTERM`` print one line naming the run they ended ``KILLED`` and
@@ -143,7 +145,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_data(args: argparse.Namespace) -> int:
-    """Load the config's dataset (writing it first if it can, like the example) and describe it."""
+    """Load the config's dataset (writing it first if it can, like the example) and describe it.
+
+    In a project that uses DVC (a ``.dvc`` folder), the dataset's file is then ``dvc add``-ed.
+    """
+    from <%- packageName %>.data_versions import track
+    from <%- packageName %>.paths import project_root
+
     config = load_config(args.config, args.overrides)
     dataset = DATASETS.build(config.dataset.name, config.dataset.params)
     features, target = dataset.load()
@@ -152,6 +160,10 @@ def cmd_data(args: argparse.Namespace) -> int:
         f" {features.shape[1]} features, target {target.name}"
     )
     print(f"  sha256 {dataset.fingerprint()}")
+    path = getattr(dataset, "path", None)
+    version = track(Path(path), project_root()) if path is not None else None
+    if version is not None:
+        print(f"  dvc {version.pointer} md5 {version.md5} (commit {version.commit})")
     return 0
 
 
@@ -255,12 +267,16 @@ def format_metrics(metrics: dict[str, float]) -> str:
 
 
 def _add_remote_commands(commands: argparse._SubParsersAction) -> None:
-    """Add the commands of ``remote.py`` when the project has one (e.g. Azure ML's ``submit``)."""
+    """Add the commands of ``remote.py`` and ``sync.py`` when the project has them.
+
+    (Azure ML's ``submit``; ``sync up|down`` for a data storage without DVC.)
+    """
     import importlib
     import importlib.util
 
-    if importlib.util.find_spec("<%- packageName %>.remote") is not None:
-        importlib.import_module("<%- packageName %>.remote").add_commands(commands)
+    for module in ("remote", "sync"):
+        if importlib.util.find_spec(f"<%- packageName %>.{module}") is not None:
+            importlib.import_module(f"<%- packageName %>.{module}").add_commands(commands)
 
 
 def _shown(path: Path) -> str:

@@ -23,6 +23,10 @@ class RunStateError(MlexpError):
     """A run is in a state the command cannot use (e.g. reproducing a run that never finished)."""
 
 
+class DataError(MlexpError):
+    """Data is not what or where a command needs (a run's DVC version, a data storage)."""
+
+
 class Terminated(KeyboardInterrupt):
     """Raised in the main thread on ``SIGTERM`` so a run in progress ends ``KILLED``.
 

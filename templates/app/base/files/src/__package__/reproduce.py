@@ -4,8 +4,10 @@ import math
 from dataclasses import dataclass
 
 from <%- packageName %>.config import parse_config, parse_yaml
+from <%- packageName %>.data_versions import ensure_recorded_data
 from <%- packageName %>.errors import RunStateError, TrackerError
 from <%- packageName %>.experiment import run_experiment
+from <%- packageName %>.paths import project_root
 from <%- packageName %>.reproducibility import CONFIG_ARTIFACT, DIFF_ARTIFACT, PACKAGES_ARTIFACT
 from <%- packageName %>.trackers.base import RunRecord, Tracker
 
@@ -39,6 +41,8 @@ def reproduce_run(tracker: Tracker, run_id: str) -> Reproduction:
 
     Only a ``FINISHED`` run is reproduced: a ``FAILED``, ``KILLED`` or ``RUNNING`` one has no
     complete metrics to compare with, so it raises ``RunStateError`` and nothing is re-run.
+    A run that read DVC-tracked data is re-run on that version only: a missing file is
+    fetched, any other difference raises ``DataVersionError`` (``ensure_recorded_data``).
     """
     original = tracker.get_run(run_id)
     if original.status != "FINISHED":
@@ -46,10 +50,12 @@ def reproduce_run(tracker: Tracker, run_id: str) -> Reproduction:
     source = f"run {run_id} {CONFIG_ARTIFACT}"
     text = tracker.read_artifact(run_id, CONFIG_ARTIFACT).decode("utf-8")
     config = parse_config(parse_yaml(text, source), source=source)
+    data_warning = ensure_recorded_data(original.tags, project_root(), run_id)
     result = run_experiment(config, tracker=tracker, tags={"reproduces": run_id})
     rerun = tracker.get_run(result.run_id)
     mismatches, compared = metric_mismatches(original.metrics, rerun.metrics)
-    return Reproduction(original, rerun, drift(tracker, original, rerun), mismatches, compared)
+    warnings = [*([data_warning] if data_warning else []), *drift(tracker, original, rerun)]
+    return Reproduction(original, rerun, warnings, mismatches, compared)
 
 
 def unfinished_reason(run: RunRecord) -> str:

@@ -1,7 +1,8 @@
 """What every run records so it can be audited and reproduced, whatever the tracker.
 
 Params: the resolved config, flattened (``model.params.C``). Tags: ``dataset.*`` (name,
-version, SHA-256 ``fingerprint``), ``seed``, ``git.commit``, ``git.dirty``
+version, SHA-256 ``fingerprint``; ``dataset.dvc.*`` when DVC tracks the dataset's file, see
+``data_versions.py``), ``seed``, ``git.commit``, ``git.dirty``
 (``true``/``false``/``unknown``), ``python.version``, ``platform``, ``environment.sha256``.
 Artifacts: ``config.yaml``, ``environment/packages.txt`` plus any lock or requirements file
 at the project root, and ``git.diff`` when the work tree is dirty.
@@ -19,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from <%- packageName %>.config import ExperimentConfig, flatten
+from <%- packageName %>.data_versions import dvc_version
 from <%- packageName %>.datasets.base import Dataset, Split, frame_sha256
 from <%- packageName %>.paths import project_root
 from <%- packageName %>.trackers.base import Run
@@ -56,6 +58,10 @@ def record_run_context(run: Run, config: ExperimentConfig, dataset: Dataset) -> 
         "platform": platform.platform(),
         "environment.sha256": sha256_text(packages),
     }
+    path = getattr(dataset, "path", None)
+    version = dvc_version(Path(path), root) if path is not None else None
+    if version is not None:
+        tags.update(version.tags())
     run.set_tags(tags)
     run.log_artifact(CONFIG_ARTIFACT, config.to_yaml())
     run.log_artifact(PACKAGES_ARTIFACT, packages)
