@@ -53,6 +53,20 @@ async function startAzurite(): Promise<number> {
   }
 }
 
+/** The project's own checks of the new code: its data tests, ruff, deptry and (sync.py) mypy. */
+async function checks(project: Generated, tests: string[], mypy = false): Promise<void> {
+  const pytest = await runInProject(project, 'pytest', ['-q', '-p', 'no:cacheprovider', ...tests], { env });
+  expect(pytest.output).toMatch(/\d+ passed/);
+  expect(pytest.output).not.toMatch(/skipped|failed/);
+  await runInProject(project, 'ruff', ['check', '.']);
+  await runInProject(project, 'ruff', ['format', '--check', '.']);
+  // a tracker-none project declares pillow, which only its tests import (known, not this file's subject)
+  const deptry = await runInProject(project, 'deptry', ['.'], { reject: false });
+  const issues = deptry.output.split('\n').filter((line) => /DEP\d{3}/.test(line));
+  expect(issues.filter((line) => !/DEP002.*'pillow'/.test(line)), deptry.output).toEqual([]);
+  if (mypy) await runInProject(project, 'mypy', []);
+}
+
 /** The tags of a local-tracker run, from its run.json. */
 function runTags(project: Generated, id: string): Record<string, string> {
   const runs = path.join(project.root, 'runs');
@@ -93,6 +107,7 @@ describe('--data-storage azure without DVC, then upgraded to DVC', () => {
   let mine: Buffer;
 
   it('syncs data/ up and down with Azurite, keeping a local file that differs', async () => {
+    await checks(shared, ['tests/test_sync.py', 'tests/test_data_versions.py'], true);
     // the container the docs say to create once (azure-storage-blob comes with adlfs)
     const create = 'import os; from azure.storage.blob import BlobServiceClient as S; S.from_connection_string(os.environ["AZURE_STORAGE_CONNECTION_STRING"]).create_container("shared-data-data")';
     await runInProject(shared, 'python', ['-c', create], { env });
@@ -178,6 +193,7 @@ describe('--data-storage azure without DVC, then upgraded to DVC', () => {
 
 describe('--data-versioning dvc --data-storage local', () => {
   it('pushes to a folder, a fresh clone pulls, and reproduce fetches a missing file of its version', async () => {
+    await checks(local, ['tests/test_data_versions.py', 'tests/test_reproduce.py']);
     const remote = tmpFolder('mlexp-dvc-remote-');
     // the site's own folder, as docs/data.md says: in .dvc/config.local, which git ignores
     await runInProject(local, 'dvc', ['remote', 'modify', '--local', 'storage', 'url', remote], { env });

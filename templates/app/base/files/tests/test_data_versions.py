@@ -42,8 +42,12 @@ def git(project: Path, *args: str) -> str:
     return run.stdout.strip()
 
 
-def test_untracked_file_has_no_version(project):
+def test_untracked_file_has_no_version(project, tmp_path):
     assert dvc_version(data_file(project), project) is None
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("x\n1\n")
+    dvc_add(outside)
+    assert dvc_version(outside, project) is None  # not the project's data
 
 
 def test_file_pointer_gives_md5_and_commit(project):
@@ -174,3 +178,12 @@ def test_dvc_missing_from_the_environment_is_one_line(project, monkeypatch):
     monkeypatch.setattr(data_versions.sys, "executable", "/no/such/python")
     with pytest.raises(DataError, match="could not run dvc add"):
         data_versions.dvc(project, "add", "x")
+
+
+def test_dvc_not_installed_names_the_fix(project, monkeypatch):
+    def without_dvc(args, **kwargs):
+        return subprocess.CompletedProcess(args, 1, "", f"{args[0]}: No module named dvc\n")
+
+    monkeypatch.setattr(data_versions.subprocess, "run", without_dvc)
+    with pytest.raises(DataError, match=r"dvc is not installed in this environment .*requirements"):
+        data_versions.dvc(project, "pull")

@@ -62,11 +62,11 @@ def dvc_version(path: Path, root: Path) -> DvcVersion | None:
     """Return the DVC version of the data file ``path``, or ``None`` when DVC does not track it.
 
     The pointer is ``<path>.dvc``, or ``<folder>.dvc`` for the closest folder above ``path``
-    (below ``root``) that DVC tracks. A pointer DVC cannot have written raises
-    ``DataError`` naming it.
+    (below ``root``) that DVC tracks; a file outside ``root`` has none. A pointer DVC cannot
+    have written raises ``DataError`` naming it.
     """
     path, root = path.resolve(), root.resolve()
-    found = pointer_for(path, root)
+    found = pointer_for(path, root) if path.is_relative_to(root) else None
     if found is None:
         return None
     pointer, out = found
