@@ -152,10 +152,15 @@ describe('env tools install the same packages', () => {
       .filter((name) => name !== 'python' && name !== 'pip')
       .sort();
 
-  it.each([...TRACKERS])('with --tracker %s, venv, conda, poetry and uv list one runtime, dev, docs, notebook and team set', async (tracker) => {
+  const answerSets = [
+    ...TRACKERS.map((tracker) => ({ tracker, dataVersioning: 'none', dataStorage: 'none', data: [] as string[] })),
+    { tracker: 'mlflow', dataVersioning: 'dvc', dataStorage: 'azure', data: ['dvc', 'dvc-azure'] },
+    { tracker: 'none', dataVersioning: 'none', dataStorage: 'gcs', data: ['fsspec', 'gcsfs'] },
+  ];
+  it.each(answerSets)('with --tracker $tracker --data-versioning $dataVersioning --data-storage $dataStorage, venv, conda, poetry and uv list one runtime, dev, docs, notebook and team set', async ({ data, ...answers }) => {
     const sets: Record<string, { runtime: string[]; all: string[]; team: string[] }> = {};
     for (const envTool of ENV_TOOLS) {
-      const result = await runApp('same', { envTool, tracker });
+      const result = await runApp('same', { envTool, ...answers });
       const root = path.join(result.cwd, 'same');
       const pyproject = parseToml(readFileSync(path.join(root, 'pyproject.toml'), 'utf8')) as {
         project: { dependencies: string[]; 'optional-dependencies': { team: string[] } };
@@ -186,6 +191,7 @@ describe('env tools install the same packages', () => {
         all = names([...pyproject.project.dependencies, ...Object.values(groups).flat()]);
       }
       sets[envTool] = { runtime, all: all.sort(), team };
+      expect(all).toEqual(expect.arrayContaining(data));
     }
     for (const envTool of ENV_TOOLS) expect(sets[envTool]).toEqual(sets.venv);
   });
