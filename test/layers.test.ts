@@ -77,15 +77,18 @@ describe('template layers', () => {
   });
 
   it('stacks a layer after what it extends: databricks and azureml come on top of the MLflow layer', () => {
-    const answers = { structure: 'ccds', envTool: 'uv', tracker: 'databricks', license: 'none' } as Answers;
+    const answers = { structure: 'ccds', envTool: 'uv', tracker: 'databricks', license: 'none', dataVersioning: 'none', dataStorage: 'none' } as Answers;
     expect(layerIdsFor(answers)).toEqual(['base', 'structure/ccds', 'envTool/uv', 'tracker/databricks']);
+    // a storage adds the sync layer only without DVC (with DVC, the storage is DVC's remote)
+    expect(layerIdsFor({ ...answers, dataStorage: 'azure' }).slice(4)).toEqual(['dataStorage/sync']);
+    expect(layerIdsFor({ ...answers, dataStorage: 'azure', dataVersioning: 'dvc' }).slice(4)).toEqual(['dataVersioning/dvc']);
     const roots = loadLayers(layerIdsFor(answers), path.join(TEMPLATES_ROOT, 'app')).map((layer) => path.relative(TEMPLATES_ROOT, layer.root));
     expect(roots).toEqual(['app/base/files', 'app/structure/ccds/files', 'app/envTool/uv/files', 'app/tracker/mlflow/files', 'app/tracker/databricks/files']);
     expect(layerIdsForBlock('model', { kind: 'pytorch', task: 'regression' })).toEqual(['kind/pytorch', 'task/regression']);
   });
 
   it('fails loudly on an undeclared value, a declared layer with no folder, a stale manifest and a cycle', () => {
-    const answers = { structure: 'ccds', envTool: 'pixi', tracker: 'none', license: 'MIT' } as unknown as Answers;
+    const answers = { structure: 'ccds', envTool: 'pixi', tracker: 'none', license: 'MIT', dataVersioning: 'none', dataStorage: 'none' } as unknown as Answers;
     expect(() => layerIdsFor(answers)).toThrow('app: no layer is declared for --envTool pixi');
     expect(() => layerIdsForBlock('dataset', { source: '../model/kind/custom' })).toThrow('dataset: no layer is declared for --source ../model/kind/custom');
     const root = mkdtempSync(path.join(tmpdir(), 'mlexp-layers-'));

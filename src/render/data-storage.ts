@@ -4,8 +4,8 @@
  * its credentials. DVC's plugin and fsspec's filesystem for one storage read the same variables
  * (sync.py maps DVC's names onto fsspec's options), so one `.env` serves both.
  */
-import type { Answers } from './options.js';
-import type { DataStorage } from './values.js';
+import type { Answers } from '../options/answers.js';
+import type { DataStorage } from '../options/values.js';
 
 export interface StorageFacts {
   /** Display name, for the docs. */
