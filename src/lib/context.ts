@@ -3,7 +3,7 @@
  */
 import type { Answers } from './options.js';
 import { MLFLOW_TRACKERS, type Structure, type Tracker } from './values.js';
-import { distributionName } from './names.js';
+import { distributionName, errorClassName } from './names.js';
 import { ENV_TOOL_STRATEGIES, type EnvToolStrategy, type GroupUse } from './env-tools.js';
 import { OPTIONAL_GROUPS, type OptionalGroup } from './catalogue.js';
 import { taskTable } from './tasks.js';
@@ -54,6 +54,8 @@ export const TRACKER_CONFIG_NAME: Record<Tracker, string> = {
 
 export interface TemplateContext extends Answers {
   distName: string;
+  /** The package's base exception class, named after it (`churn_model` → `ChurnModelError`). */
+  errorName: string;
   dataDir: string;
   trackerName: string;
   usesMlflow: boolean;
@@ -72,6 +74,8 @@ export interface TemplateContext extends Answers {
   layout: Array<[string, string]>;
   /** The Makefile's verbs for the README: [verb, summary, commands typed in the environment]. */
   tasks: Array<[string, string, string]>;
+  /** Names for one `from x import a, b` line, in the order ruff's isort wants (case-insensitive, numbers by value). */
+  importNames: (...names: string[]) => string;
   /** A string as a YAML scalar, quoted where YAML 1.1 would read another type (`yes`, `007`). */
   yaml: (value: string) => string;
 }
@@ -89,6 +93,7 @@ export function buildContext(answers: Answers, generatorVersion: string, written
   return {
     ...answers,
     distName: distributionName(answers.projectName) ?? answers.packageName,
+    errorName: errorClassName(answers.packageName),
     dataDir: structure.dataDir,
     trackerName: TRACKER_CONFIG_NAME[answers.tracker],
     usesMlflow: (MLFLOW_TRACKERS as readonly string[]).includes(answers.tracker),
@@ -101,6 +106,8 @@ export function buildContext(answers: Answers, generatorVersion: string, written
     generatorVersion,
     layout,
     tasks: taskTable(answers),
+    importNames: (...names) =>
+      [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en', { numeric: true })).join(', '),
     yaml: yamlScalar,
   };
 }

@@ -43,7 +43,7 @@ def test_overrides_parse_yaml_values():
         ("seed.x=1", "seed is a value"),
         ("seed=[", "invalid YAML"),
         ("seed=abc", "seed must be int"),
-        ("split.test_size=2", "between 0 and 1"),
+        ("split.test_size=0.3", "split.test_size is now split.params.test_size"),
         ("modle.name=x", "unknown key modle"),
         ("model.nmae=x", "unknown key model.nmae"),
         ("evaluator.slice_by=3", "list of column names"),
@@ -98,7 +98,7 @@ MINIMAL["evaluator"] = {"name": "c"}
 
 def test_minimal_config_gets_the_documented_defaults():
     config = parse_config(MINIMAL)
-    assert config.seed == 0 and config.split.test_size == 0.25
+    assert config.seed == 0 and config.split == BlockConfig("holdout", {})
     assert config.tracker == BlockConfig("local", {})
     assert config.dataset == BlockConfig("d", {}) and config.model == BlockConfig("m", {})
     assert config.evaluator.slice_by == () and config.evaluator.params == {}
@@ -126,10 +126,9 @@ def test_minimal_config_gets_the_documented_defaults():
         ({"experiment": ""}, "experiment must not be empty"),
         ({"seed": True}, "seed must be int, got True"),
         ({"split": 3}, "split must be a mapping, got 3"),
-        ({"split": {"size": 0.2}}, "unknown key split.size; known: test_size"),
-        ({"split": {"test_size": 0}}, "split.test_size must be a number between 0 and 1, got 0"),
-        ({"split": {"test_size": 1}}, "split.test_size must be a number between 0 and 1, got 1"),
-        ({"split": {"test_size": True}}, "split.test_size must be a number between 0 and 1, "),
+        ({"split": {"size": 0.2}}, "unknown key split.size"),
+        ({"split": {"name": "kfold", "test_size": 0.2}}, "split.test_size is now split.params"),
+        ({"split": {"name": 3}}, "split.name must be str, got 3"),
         ({"dataset": "d"}, "dataset must be a mapping, got 'd'"),
         ({"dataset": {}}, "missing dataset.name"),
         ({"dataset": {"name": "d", "params": [1]}}, "dataset.params must be a mapping, got [1]"),
