@@ -9,7 +9,7 @@ It prints, for the project's package ``src/<package>/``:
   they read to make it (``SEAMS`` below) and their lines;
 - the seam lines (every file some change reads) and the plumbing lines (every other file);
 - the number of tests ``pytest --collect-only`` finds and, with ``--pytest``, the wall time of
-  ``pytest -q`` (through the project's ``.venv``).
+  ``pytest -q`` (through the project's ``.venv``) and the CPU time it used.
 
 Before the split became a block it lived in ``Dataset.split`` (``datasets/base.py``), the
 config's ``SplitConfig`` (``config.py``) and the runner's call (``experiment.py``): changing it
@@ -18,6 +18,7 @@ Lines are physical lines, blank ones and docstrings included (what a reader scro
 """
 
 import argparse
+import resource
 import subprocess
 import sys
 import time
@@ -84,9 +85,13 @@ def main() -> None:
         print(f"{change:<10} {sum(map(lines, files)):>6}  {names}")
     every = sorted(package.rglob("*.py"))
     seam = {path for files in seams.values() for path in files}
-    print(f"{'seam':<10} {sum(map(lines, seam)):>6}  {len(seam)} files some change reads")
+    print(
+        f"{'seam':<10} {sum(map(lines, seam)):>6}  {len(seam)} files some change reads"
+    )
     plumbing = [path for path in every if path not in seam]
-    print(f"{'plumbing':<10} {sum(map(lines, plumbing)):>6}  the other {len(plumbing)} files")
+    print(
+        f"{'plumbing':<10} {sum(map(lines, plumbing)):>6}  the other {len(plumbing)} files"
+    )
     print(f"{'src':<10} {sum(map(lines, every)):>6}  all of src/{package.name}/")
     python = project / ".venv" / "bin" / "python"
     if not python.is_file():
@@ -94,14 +99,22 @@ def main() -> None:
         return
     print(f"{'tests':<10} {count_tests(project, python):>6}  collected by pytest")
     if args.pytest:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _children_cpu()
         subprocess.run(
             [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
             cwd=project,
             check=True,
             capture_output=True,
         )
-        print(f"{'pytest -q':<10} {time.perf_counter() - started:>6.1f}  seconds, wall")
+        wall, used = time.perf_counter() - started, _children_cpu() - cpu
+        print(
+            f"{'pytest -q':<10} {wall:>6.1f}  seconds wall, {used:.1f} s CPU (user + system)"
+        )
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

@@ -55,6 +55,18 @@ def test_bad_overrides_are_one_line_config_errors(override, message):
     assert "\n" not in str(error.value)
 
 
+def test_a_split_config_from_before_splits_were_blocks_reads_as_holdout():
+    config = parse_config({**MINIMAL, "split": {"test_size": 0.3}})
+    assert config.split == BlockConfig("holdout", {"test_size": 0.3})
+
+
+def test_set_of_a_block_name_drops_the_other_blocks_params_in_any_order():
+    config = fast_config("experiment.yaml", "model.params.alpha=2", "model.name=other")
+    assert config.model == BlockConfig("other", {"alpha": 2})  # C and max_iter dropped
+    same = fast_config("experiment.yaml", "model.name=logistic_regression", "model.params.C=3")
+    assert same.model.params == {"C": 3, "max_iter": 1000}  # the same name keeps its params
+
+
 def test_missing_file_and_missing_keys():
     with pytest.raises(ConfigError, match="config file not found"):
         load_config("configs/absent.yaml")
