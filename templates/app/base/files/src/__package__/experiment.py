@@ -49,11 +49,14 @@ def run_experiment(
     Figures (``figures/*.png``, unless ``evaluator.figures`` is false) and the HTML report
     (``report.html``) are logged too, and copied to ``reports/`` (see ``report.py``).
 
-    Blocks are built and model parameters validated (``check_model_params``) before the
-    run starts, so a bad config never leaves a run behind. A ``ValueError`` that only ``fit``
-    raises (a parameter combination the model rejects) becomes a one-line ``ConfigError``;
-    that run ends ``FAILED`` with the message in its ``error`` tag and the traceback in its
-    ``error.txt`` artifact. ``tracker`` overrides the configured one.
+    With several folds (``kfold``) each fold's model predicts its own test rows, the pooled
+    predictions are evaluated, and the logged model is fitted on every row (``fit_folds``).
+
+    Blocks are built, model parameters validated (``check_model_params``) and the data split
+    before the run starts, so a bad config never leaves a run behind. A ``ValueError`` that
+    only ``fit`` raises (a parameter combination the model rejects) becomes a one-line
+    ``ConfigError``; that run ends ``FAILED`` with the message in its ``error`` tag and the
+    traceback in its ``error.txt`` artifact. ``tracker`` overrides the configured one.
     """
     started = time.perf_counter()
     dataset = DATASETS.build(config.dataset.name, config.dataset.params)
