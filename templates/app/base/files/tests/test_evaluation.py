@@ -37,6 +37,7 @@ Y_TRUE, Y_PRED, SCORES = [0, 0, 1, 1], [0, 1, 1, 1], [0.1, 0.6, 0.7, 0.9]
         (REGRESS, None, ("test/rmse", True)),
         (REGRESS, "test/rmse_ci_high", ("test/rmse_ci_high", True)),
         (REGRESS, "cv/mae_mean", ("cv/mae_mean", True)),
+        (REGRESS, "fold/2/rmse", ("fold/2/rmse", True)),
         (REGRESS, "test/r2_ci_low", ("test/r2_ci_low", False)),
         (CLASSIFY, "cv/accuracy_std", ("cv/accuracy_std", True)),
     ],

@@ -1,5 +1,6 @@
 """The ``Evaluator`` contract and the ``Predictions`` it reads."""
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
@@ -137,11 +138,11 @@ class Evaluator(ABC):
         """Return ``metric`` (default ``test/<first headline>``) and its direction.
 
         The direction is that of the evaluator's metric the name is made from:
-        ``test/rmse_ci_high`` and ``cv/rmse_mean`` rank like ``rmse``; a spread (``_std``)
-        is always lower-is-better.
+        ``test/rmse_ci_high``, ``fold/2/rmse`` and ``cv/rmse_mean`` rank like ``rmse``; a
+        spread (``_std``) is always lower-is-better.
         """
         name = metric or f"test/{self.headline[0]}"
-        base = name
+        base = re.sub(r"^fold/\d+/", "", name)
         for scope in SCOPES:
             base = base.removeprefix(scope)
         if base.endswith("_std"):
