@@ -49,6 +49,8 @@ describe('the package error name', () => {
     ['value', 'ValueProjectError'], // ValueError is a built-in
     ['config', 'ConfigProjectError'], // ConfigError is one of the package's own
     ['missing_driver', 'MissingDriverProjectError'],
+    ['_78_', 'Project78Error'], // a class name cannot start with a digit (found by the fuzz test)
+    ['_', 'ProjectError'],
   ])('%s → %s', (pkg, name) => {
     expect(errorClassName(pkg)).toBe(name);
   });

@@ -50,7 +50,8 @@ const BUILTIN_ERRORS = new Set(
 /**
  * The generated package's base exception, named after it: `churn_model` → `ChurnModelError`.
  * A name that would shadow a built-in (`value` → `ValueError`) or one of the package's own
- * errors (`config` → `ConfigError`) gets `Project` before `Error`: `ValueProjectError`.
+ * errors (`config` → `ConfigError`) gets `Project` before `Error`: `ValueProjectError`; one
+ * that would start with a digit gets it first: `_78_` → `Project78Error`.
  */
 export function errorClassName(packageName: string): string {
   const stem = packageName
@@ -58,6 +59,7 @@ export function errorClassName(packageName: string): string {
     .filter((part) => part !== '')
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
     .join('');
+  if (!/^[A-Za-z]/.test(stem)) return `Project${stem}Error`; // `_78_`: a class name cannot start with a digit
   const name = `${stem}Error`;
   return BUILTIN_ERRORS.has(name) || PACKAGE_ERRORS.includes(name) ? `${stem}ProjectError` : name;
 }
