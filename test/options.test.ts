@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, dependenciesFor } from '../src/options/catalogue.js';
-import { derivePackageName, distributionName } from '../src/options/names.js';
+import { derivePackageName, distributionName, errorClassName } from '../src/options/names.js';
+import { buildContext } from '../src/render/context.js';
 import { ANSWER_OPTIONS, choiceValues, defaultFor, validateAnswer, type Answers } from '../src/options/options.js';
 import { optionsTable, withOptionsTable } from '../src/options/options-table.js';
 import { ROOT } from './helpers.js';
@@ -38,6 +39,31 @@ describe('derived names', () => {
   it('derives nothing from a name without ASCII letters', () => {
     expect(derivePackageName('日本語')).toBeUndefined();
     expect(validateAnswer('projectName', '日本語', {})).toMatch(/no ASCII letter or digit/);
+  });
+});
+
+describe('the package error name', () => {
+  it.each([
+    ['churn_model', 'ChurnModelError'],
+    ['my_experiments2', 'MyExperiments2Error'],
+    ['demo', 'DemoError'],
+    ['a__b_', 'ABError'],
+    ['value', 'ValueProjectError'], // ValueError is a built-in
+    ['config', 'ConfigProjectError'], // ConfigError is one of the package's own
+    ['missing_driver', 'MissingDriverProjectError'],
+    ['_78_', 'Project78Error'], // a class name cannot start with a digit (found by the fuzz test)
+    ['_', 'ProjectError'],
+  ])('%s → %s', (pkg, name) => {
+    expect(errorClassName(pkg)).toBe(name);
+  });
+
+  it('is in the render context, with imports sorted as ruff sorts them', () => {
+    const context = buildContext({ ...DEFAULTS, packageName: 'con_foo' }, '0.1.0', []);
+    expect(context.errorName).toBe('ConFooError');
+    // as ruff 0.17 sorts them (checked with `ruff check --select I --fix`): case-insensitive, so
+    // Config before ConFoo (i < o) though 'F' < 'f' in code points, and numbers by value
+    expect(context.importNames(context.errorName, 'ConfigError')).toBe('ConfigError, ConFooError');
+    expect(context.importNames('V10Error', 'V9Error', 'TrackerError')).toBe('TrackerError, V9Error, V10Error');
   });
 });
 

@@ -66,10 +66,8 @@ export const CATALOGUE: readonly PythonDependency[] = [
   { name: 'python-dotenv', range: '>=1,<2', group: 'runtime', imports: ['dotenv'], conda: 'python-dotenv' },
   // figures.py draws every run's figures on the Agg canvas; conda-forge's `-base` has no GUI toolkit.
   { name: 'matplotlib', range: '>=3.8,<4', group: 'runtime', imports: ['matplotlib', 'mpl_toolkits'], conda: 'matplotlib-base' },
-  // The trackers hand figures to MLflow and W&B as PIL images; the tests decode the PNGs (with no
-  // tracker, only the tests import it: a dev dependency then, or deptry reports it unused).
-  { name: 'pillow', range: '>=10.1,<14', group: 'runtime', imports: ['PIL'], conda: 'pillow', notWith: { tracker: ['none'] } },
-  { name: 'pillow', range: '>=10.1,<14', group: 'dev', imports: ['PIL'], conda: 'pillow', neededBy: { tracker: ['none'] } },
+  // The trackers hand figures to MLflow and W&B as PIL images; the tests decode the PNGs.
+  { name: 'pillow', range: '>=10.1,<14', group: 'runtime', imports: ['PIL'], conda: 'pillow' },
   // A run needs MLflow's client and flavours only: mlflow-skinny, the same `mlflow` package without
   // the server, the UI and their dependencies (about half the runtime set's size). The full
   // `mlflow` is in the dev set, for `mlflow ui`.

@@ -34,6 +34,36 @@ export function derivePackageName(projectName: string): string | undefined {
   return name === '' ? undefined : name;
 }
 
+/** Exception names the generated package defines itself, besides its base error. */
+const PACKAGE_ERRORS = ['ConfigError', 'TrackerError', 'SchemaError', 'RunStateError', 'MissingDriverError'];
+/** Python's built-in exception names ending in `Error` (3.11-3.13). */
+const BUILTIN_ERRORS = new Set(
+  ('Arithmetic Assertion Attribute BlockingIO BrokenPipe Buffer ChildProcess ConnectionAborted Connection ' +
+    'ConnectionRefused ConnectionReset EOF Environment FileExists FileNotFound FloatingPoint IO Import ' +
+    'Indentation Index Interrupted IsADirectory Key Lookup Memory ModuleNotFound Name NotADirectory ' +
+    'NotImplemented OS Overflow Permission ProcessLookup Recursion Reference Runtime Syntax System Tab ' +
+    'Timeout Type UnboundLocal UnicodeDecode UnicodeEncode Unicode UnicodeTranslate Value ZeroDivision')
+    .split(' ')
+    .map((stem) => `${stem}Error`),
+);
+
+/**
+ * The generated package's base exception, named after it: `churn_model` → `ChurnModelError`.
+ * A name that would shadow a built-in (`value` → `ValueError`) or one of the package's own
+ * errors (`config` → `ConfigError`) gets `Project` before `Error`: `ValueProjectError`; one
+ * that would start with a digit gets it first: `_78_` → `Project78Error`.
+ */
+export function errorClassName(packageName: string): string {
+  const stem = packageName
+    .split('_')
+    .filter((part) => part !== '')
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+  if (!/^[A-Za-z]/.test(stem)) return `Project${stem}Error`; // `_78_`: a class name cannot start with a digit
+  const name = `${stem}Error`;
+  return BUILTIN_ERRORS.has(name) || PACKAGE_ERRORS.includes(name) ? `${stem}ProjectError` : name;
+}
+
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 

@@ -2,7 +2,7 @@
  * The template context: the answers plus what is derived from them, computed in one place.
  */
 import { MLFLOW_TRACKERS, type Structure, type Tracker } from '../options/values.js';
-import { distributionName } from '../options/names.js';
+import { distributionName, errorClassName } from '../options/names.js';
 import { ENV_TOOL_STRATEGIES, type EnvToolStrategy, type GroupUse } from '../lib/env-tools.js';
 import { OPTIONAL_GROUPS, type OptionalGroup, type RenderInputs } from '../options/catalogue.js';
 import { taskTable } from './tasks.js';
@@ -54,6 +54,8 @@ export const TRACKER_CONFIG_NAME: Record<Tracker, string> = {
 
 export interface TemplateContext extends RenderInputs {
   distName: string;
+  /** The package's base exception class, named after it (`churn_model` → `ChurnModelError`). */
+  errorName: string;
   dataDir: string;
   trackerName: string;
   usesMlflow: boolean;
@@ -74,6 +76,8 @@ export interface TemplateContext extends RenderInputs {
   tasks: Array<[string, string, string]>;
   /** DVC and the data storage: what docs/data.md, .dvc/config and sync.py say. */
   data: DataFacts;
+  /** Names for one `from x import a, b` line, in the order ruff's isort wants (case-insensitive, numbers by value). */
+  importNames: (...names: string[]) => string;
   /** A string as a YAML scalar, quoted where YAML 1.1 would read another type (`yes`, `007`). */
   yaml: (value: string) => string;
 }
@@ -89,6 +93,7 @@ export function buildContext(answers: RenderInputs, generatorVersion: string, wr
   return {
     ...answers,
     distName: distributionName(answers.projectName) ?? answers.packageName,
+    errorName: errorClassName(answers.packageName),
     dataDir: structure.dataDir,
     trackerName: TRACKER_CONFIG_NAME[answers.tracker],
     usesMlflow: (MLFLOW_TRACKERS as readonly string[]).includes(answers.tracker),
@@ -102,6 +107,8 @@ export function buildContext(answers: RenderInputs, generatorVersion: string, wr
     layout,
     tasks: taskTable(answers),
     data: dataFacts(answers, distributionName(answers.projectName) ?? answers.packageName),
+    importNames: (...names) =>
+      [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en', { numeric: true })).join(', '),
     yaml: yamlScalar,
   };
 }

@@ -1,15 +1,17 @@
 /**
  * Hygiene by other people's tools: a uv + MLflow project (uv installs in seconds, pip takes
  * minutes) passes deptry, pip check, mypy, `python -m build` + `twine check`, and its sdist,
- * unpacked into a fresh environment, passes its own tests. The setuptools (venv, conda) and
- * poetry-core backends are built too, to check that their sdists carry the suite as well.
+ * unpacked into a fresh environment, passes its own tests. Beside them, the project runs its
+ * splits from config (stratified, time-ordered, 5-fold) and reproduces the 5-fold run. The
+ * setuptools (venv, conda) and poetry-core backends are built too, to check that their sdists
+ * carry the suite as well.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tmpFolder } from '../helpers.js';
-import { generate, projectEnv, runInProject, type Generated } from './project.js';
+import { generate, projectEnv, runId, runInProject, type Generated } from './project.js';
 
 let project: Generated;
 
@@ -65,6 +67,34 @@ describe.concurrent('uv + MLflow project, checked by deptry, pip, mypy, build an
     const checked = Number(/in (\d+) source files/.exec(mypy.output)?.[1]);
     const tests = readdirSync(path.join(project.root, 'tests')).filter((name) => name.endsWith('.py'));
     expect(checked).toBeGreaterThan(tests.length);
+  });
+
+  // The split from config alone, through the default tracker (MLflow): a stratified and a
+  // time-ordered hold-out by --set, 5-fold cross-validation from a config file, and a
+  // reproduction of the cross-validated run from what it recorded. The config file lives
+  // outside the project, so the sdist built beside this test never sees it.
+  it('runs stratified, time-ordered and 5-fold splits, and reproduces the 5-fold run', async () => {
+    const pkg = project.packageName;
+    const fast = ['--set', 'evaluator.bootstrap.n_resamples=100', '--set', 'evaluator.figures=false'];
+    const runs: Record<string, string> = {};
+    for (const split of ['stratified', 'time_ordered']) {
+      const result = await runInProject(project, 'python', ['-m', pkg, 'run', ...fast, '--set', `split.name=${split}`]);
+      expect(result.output).toMatch(/^split\s+\d+ train, \d+ test/m);
+      runs[split] = runId(result.output);
+    }
+    const folder = tmpFolder('mlexp-cv-');
+    const cv = path.join(folder, 'cv.yaml');
+    const base = path.join(project.root, 'configs', 'experiment.yaml');
+    writeFileSync(cv, `extends: ${JSON.stringify(base)}\nsplit:\n  name: kfold\n  params: {k: 5, stratified: true}\n`);
+    const result = await runInProject(project, 'python', ['-m', pkg, 'run', '--config', cv, ...fast]);
+    expect(result.output).toMatch(/^split\s+5 folds, 113-114 test rows each/m);
+    expect(result.output).toMatch(/^ {2}cv\/accuracy_mean\s+0\.9\d+ {2}std 0\.0\d+ over the folds$/m);
+    const kfold = runId(result.output);
+    expect(new Set([...Object.values(runs), kfold]).size).toBe(3);
+
+    const reproduced = await runInProject(project, 'python', ['-m', pkg, 'reproduce', kfold]);
+    expect(reproduced.output).toMatch(/^split\s+5 folds/m); // the recorded split, not the default one
+    expect(reproduced.output).toMatch(/^metrics match \(\d+ compared\)$/m);
   });
 
   it('builds an sdist and a wheel that twine accepts; the sdist passes its own tests', async () => {

@@ -19,7 +19,7 @@ import pytest
 from <%- packageName %>.config import ExperimentConfig, load_config
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.paths import resolve_path
-from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, TRACKERS
+from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, SPLITS, TRACKERS
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_FILES = sorted((REPO / "configs").glob("*.yaml"))
@@ -92,7 +92,7 @@ def seed_mlflow_store(config: pytest.Config, database: Path) -> None:
 @pytest.fixture
 def registries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let a test register and unregister blocks; the registries are restored afterwards."""
-    for registry in (DATASETS, MODELS, EVALUATORS, TRACKERS):
+    for registry in (DATASETS, MODELS, SPLITS, EVALUATORS, TRACKERS):
         registry.discover()
         monkeypatch.setattr(registry, "_factories", dict(registry._factories))
 

@@ -43,7 +43,7 @@ def test_overrides_parse_yaml_values():
         ("seed.x=1", "seed is a value"),
         ("seed=[", "invalid YAML"),
         ("seed=abc", "seed must be int"),
-        ("split.test_size=2", "between 0 and 1"),
+        ("split.test_size=0.3", "split.test_size is now split.params.test_size"),
         ("modle.name=x", "unknown key modle"),
         ("model.nmae=x", "unknown key model.nmae"),
         ("evaluator.slice_by=3", "list of column names"),
@@ -53,6 +53,18 @@ def test_bad_overrides_are_one_line_config_errors(override, message):
     with pytest.raises(ConfigError, match=message) as error:
         fast_config("experiment.yaml", override)
     assert "\n" not in str(error.value)
+
+
+def test_a_split_config_from_before_splits_were_blocks_reads_as_holdout():
+    config = parse_config({**MINIMAL, "split": {"test_size": 0.3}})
+    assert config.split == BlockConfig("holdout", {"test_size": 0.3})
+
+
+def test_set_of_a_block_name_drops_the_other_blocks_params_in_any_order():
+    config = fast_config("experiment.yaml", "model.params.alpha=2", "model.name=other")
+    assert config.model == BlockConfig("other", {"alpha": 2})  # C and max_iter dropped
+    same = fast_config("experiment.yaml", "model.name=logistic_regression", "model.params.C=3")
+    assert same.model.params == {"C": 3, "max_iter": 1000}  # the same name keeps its params
 
 
 def test_missing_file_and_missing_keys():
@@ -98,7 +110,7 @@ MINIMAL["evaluator"] = {"name": "c"}
 
 def test_minimal_config_gets_the_documented_defaults():
     config = parse_config(MINIMAL)
-    assert config.seed == 0 and config.split.test_size == 0.25
+    assert config.seed == 0 and config.split == BlockConfig("holdout", {})
     assert config.tracker == BlockConfig("local", {})
     assert config.dataset == BlockConfig("d", {}) and config.model == BlockConfig("m", {})
     assert config.evaluator.slice_by == () and config.evaluator.params == {}
@@ -126,10 +138,9 @@ def test_minimal_config_gets_the_documented_defaults():
         ({"experiment": ""}, "experiment must not be empty"),
         ({"seed": True}, "seed must be int, got True"),
         ({"split": 3}, "split must be a mapping, got 3"),
-        ({"split": {"size": 0.2}}, "unknown key split.size; known: test_size"),
-        ({"split": {"test_size": 0}}, "split.test_size must be a number between 0 and 1, got 0"),
-        ({"split": {"test_size": 1}}, "split.test_size must be a number between 0 and 1, got 1"),
-        ({"split": {"test_size": True}}, "split.test_size must be a number between 0 and 1, "),
+        ({"split": {"size": 0.2}}, "unknown key split.size"),
+        ({"split": {"name": "kfold", "test_size": 0.2}}, "split.test_size is now split.params"),
+        ({"split": {"name": 3}}, "split.name must be str, got 3"),
         ({"dataset": "d"}, "dataset must be a mapping, got 'd'"),
         ({"dataset": {}}, "missing dataset.name"),
         ({"dataset": {"name": "d", "params": [1]}}, "dataset.params must be a mapping, got [1]"),

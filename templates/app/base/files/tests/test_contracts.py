@@ -7,6 +7,9 @@ How blocks are instantiated:
   same config, so each is tested on data of its own task. A registered dataset, model or
   evaluator that no config selects fails ``test_every_block_is_selected_by_a_config``: add a
   config snippet (e.g. ``extends: experiment.yaml`` plus the new block) to get it tested.
+- Splits are checked on the data of every config (with that config's split) and each
+  registered split on ``MockDataset``, with the params of a config selecting it, else
+  ``SPLIT_PARAMS``, else none: a split that needs params no config gives gets them there.
 - Trackers are built with their default params inside a scratch project shared by the
   session (so their stores land in tmp and are created once), with an empty home folder and
   their ``offline_env`` set; ``MockTracker`` takes the same test. A tracker whose package
@@ -34,7 +37,9 @@ from <%- packageName %>.datasets.base import Dataset, frame_sha256
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.evaluators.base import Evaluation, Evaluator
 from <%- packageName %>.models.base import Model
-from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, TRACKERS
+from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, SPLITS, TRACKERS
+from <%- packageName %>.splits.base import Fold, Split
+from <%- packageName %>.splits.holdout import Holdout
 
 from conftest import CONFIG_FILES, check_tracker
 from mocks import MockDataset, MockModel, MockTracker
@@ -86,14 +91,6 @@ def check_dataset(dataset: Dataset) -> None:
     assert re.fullmatch(r"[0-9a-f]{64}", fingerprint)
     assert dataset.fingerprint() == fingerprint
 
-    first, again = dataset.split(0.25, seed=7), dataset.split(0.25, seed=7)
-    assert first.X_test.index.equals(again.X_test.index)
-    assert len(first.X_test) == math.ceil(0.25 * len(X))
-    assert set(first.X_train.index).isdisjoint(first.X_test.index)
-    assert len(first.X_train) + len(first.X_test) == len(X)
-    assert first.y_test.index.equals(first.X_test.index)
-    assert not dataset.split(0.25, seed=8).X_test.index.equals(first.X_test.index)
-
     assert len(dataset) == len(X)
     features, target = dataset[0]
     assert len(features) == X.shape[1] and target == y.iloc[0]
@@ -134,8 +131,9 @@ def check_model(model, X, y) -> None:
 
 @pytest.mark.parametrize("config_name", selections("model"))
 def test_model_contract(config_name):
-    split = build("dataset", config_name).split(0.25, seed=0)
-    check_model(build("model", config_name), split.X_train, split.y_train)
+    X, y = build("dataset", config_name).load()
+    (fold,) = Holdout(0.25).folds(X, y, seed=0)
+    check_model(build("model", config_name), X.iloc[fold.train], y.iloc[fold.train])
 
 
 def test_mock_model_meets_the_contract():
@@ -149,6 +147,45 @@ def test_plain_pipeline_is_a_model():
 
     assert isinstance(Pipeline([("model", LogisticRegression())]), Model)
     assert not isinstance(object(), Model)
+
+
+# --- splits ---------------------------------------------------------------------------------
+
+SPLIT_PARAMS = {"group": {"column": "group"}, "time_ordered": {"column": "x"}}
+"""Params for splits no config selects, fitting ``MockDataset`` (``x`` grows, ``group``)."""
+
+
+def check_split(split: Split, X: pd.DataFrame, y: pd.Series) -> None:
+    folds = split.folds(X, y, seed=7)
+    assert folds and all(isinstance(fold, Fold) for fold in folds)
+    for fold in folds:
+        for part in fold:
+            assert part.dtype.kind == "i" and len(part) > 0
+            assert np.all(np.diff(part) > 0), "parts are sorted, without repeats"
+            assert part[0] >= 0 and part[-1] < len(X)
+        assert not set(fold.train) & set(fold.test), "a row in both parts"
+    again = split.folds(X, y, seed=7)
+    assert all(np.array_equal(a.test, b.test) for a, b in zip(folds, again, strict=True))
+    if len(folds) == 1:
+        assert len(folds[0].train) + len(folds[0].test) == len(X), "a hold-out uses every row"
+    else:
+        tested = np.sort(np.concatenate([fold.test for fold in folds]))
+        assert np.array_equal(tested, np.arange(len(X))), "every row tested exactly once"
+
+
+@pytest.mark.parametrize("config_name", selections("split"))
+def test_split_contract_on_each_configs_data(config_name):
+    config = CONFIGS[config_name]
+    X, y = build("dataset", config_name).load()
+    check_split(SPLITS.build(config.split.name, config.split.params), X, y)
+
+
+@pytest.mark.parametrize("name", SPLITS.names())
+def test_split_contract(name):
+    selected = [c.split.params for c in CONFIGS.values() if c.split.name == name]
+    params = selected[0] if selected else SPLIT_PARAMS.get(name, {})
+    X, y = MockDataset().load()
+    check_split(SPLITS.build(name, params), X, y)
 
 
 # --- evaluators -----------------------------------------------------------------------------

@@ -30,6 +30,24 @@ REGRESS = RegressionEvaluator()
 Y_TRUE, Y_PRED, SCORES = [0, 0, 1, 1], [0, 1, 1, 1], [0.1, 0.6, 0.7, 0.9]
 
 
+@pytest.mark.parametrize(
+    ("evaluator", "metric", "expected"),
+    [
+        (CLASSIFY, None, ("test/accuracy", False)),
+        (REGRESS, None, ("test/rmse", True)),
+        (REGRESS, "test/rmse_ci_high", ("test/rmse_ci_high", True)),
+        (REGRESS, "cv/mae_mean", ("cv/mae_mean", True)),
+        (REGRESS, "fold/2/rmse", ("fold/2/rmse", True)),
+        (REGRESS, "test/r2_ci_low", ("test/r2_ci_low", False)),
+        (CLASSIFY, "cv/accuracy_std", ("cv/accuracy_std", True)),
+    ],
+)
+def test_objective_names_the_ranking_metric_and_its_direction(evaluator, metric, expected):
+    objective = evaluator.objective(metric)
+    assert objective == expected
+    assert objective.direction == ("minimize" if expected[1] else "maximize")
+
+
 def test_binary_classification_metrics():
     metrics = CLASSIFY.evaluate(Y_TRUE, Y_PRED, SCORES).metrics
     assert metrics == pytest.approx({"accuracy": 0.75, "f1_macro": 11 / 15, "roc_auc": 1.0})

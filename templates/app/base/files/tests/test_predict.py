@@ -11,7 +11,7 @@ from <%- packageName %>.errors import SchemaError
 from <%- packageName %>.experiment import model_device, run_experiment
 from <%- packageName %>.model_package import PackagedModel
 from <%- packageName %>.predict import predict_table
-from <%- packageName %>.registry import DATASETS, MODELS, TRACKERS
+from <%- packageName %>.registry import DATASETS, MODELS, SPLITS, TRACKERS
 
 from conftest import example_data_file, fast_config
 
@@ -23,9 +23,9 @@ def tracked_run(project):
     """A run of the default experiment and the test rows it predicted."""
     config = fast_config()
     run_id = run_experiment(config).run_id
-    dataset = DATASETS.build(config.dataset.name, config.dataset.params)
-    split = dataset.split(config.split.test_size, config.seed)
-    return run_id, split.X_test
+    X, y = DATASETS.build(config.dataset.name, config.dataset.params).load()
+    (fold,) = SPLITS.build(config.split.name, config.split.params).folds(X, y, config.seed)
+    return run_id, X.iloc[fold.test]
 
 
 def test_run_stores_model_and_manifest(tracked_run):

@@ -3,13 +3,14 @@
 ``sync`` (a data storage without DVC) and ``submit`` (Azure ML) come with their modules.
 
 Variables in the project's ``.env`` are loaded first, without replacing those already set.
-Setup problems (``MlexpError``) print one ``error: ...`` line and exit with status 2.
+Setup problems (``<%- errorName %>``) print one ``error: ...`` line and exit with status 2.
 Ctrl-C (``SIGINT``) and ``SIGTERM`` print one line naming the run they ended ``KILLED`` and
 exit with 128 + the signal number (130, 143), as a shell reports a process a signal ended.
 Heavy libraries are imported inside the commands to keep start-up fast.
 """
 
 import argparse
+import math
 import signal
 import sys
 import threading
@@ -20,7 +21,7 @@ from types import FrameType
 
 from <%- packageName %>.config import ExperimentConfig, load_config
 from <%- packageName %>.env_file import load_env_file
-from <%- packageName %>.errors import MlexpError, Terminated
+from <%- packageName %>.errors import <%- importNames(errorName, 'Terminated') %>
 from <%- packageName %>.progress import configure
 from <%- packageName %>.registry import DATASETS, EVALUATORS, TRACKERS
 from <%- packageName %>.trackers.base import Tracker
@@ -37,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         load_env_file()
         with _sigterm_interrupts():
             return args.command(args)
-    except MlexpError as exc:
+    except <%- errorName %> as exc:
         print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:  # Ctrl-C, or Terminated from SIGTERM
@@ -220,11 +221,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     evaluator = EVALUATORS.build(config.evaluator.name, config.evaluator.params)
-    metric = args.metric or f"test/{evaluator.headline[0]}"
-    base_name = metric.removeprefix("test/").removesuffix("_ci_low").removesuffix("_ci_high")
+    metric, lower_is_better = evaluator.objective(args.metric)
     experiment = args.experiment or config.experiment
     runs = _tracker(config).search_runs(experiment)
-    ranked = rank_runs(runs, metric, base_name in evaluator.lower_is_better)
+    ranked = rank_runs(runs, metric, lower_is_better)
     unfinished = unfinished_runs(runs, metric)
     if unfinished:
         statuses = ", ".join(sorted({run.status for run in unfinished}))
@@ -254,13 +254,16 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
 
 def format_metrics(metrics: dict[str, float]) -> str:
-    """Return the ``test/`` metrics with their CIs, then the timings, one per line."""
+    """Return the ``test/`` metrics with their CIs, the folds' spread, the timings, one a line."""
     lines = []
     for name, value in metrics.items():
         if name.startswith("test/") and not name.endswith(("_ci_low", "_ci_high")):
             low, high = metrics.get(f"{name}_ci_low"), metrics.get(f"{name}_ci_high")
             ci = f"  CI {low:.4f} to {high:.4f}" if low is not None and high is not None else ""
             lines.append(f"  {name:<18} {value:.4f}{ci}")
+        elif name.startswith("cv/") and name.endswith("_mean"):
+            spread = metrics.get(f"{name.removesuffix('_mean')}_std", math.nan)
+            lines.append(f"  {name:<18} {value:.4f}  std {spread:.4f} over the folds")
         elif name.startswith("time/"):
             lines.append(f"  {name:<18} {value:.3f}")
     return "\n".join(lines)

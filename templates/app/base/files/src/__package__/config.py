@@ -2,7 +2,12 @@
 
 A config may name a base file with ``extends: other.yaml`` (relative to its own folder);
 mappings are merged key by key, except that a block choosing a different ``name`` replaces
-the base block entirely (its ``params`` belong to the other block).
+the base block entirely (its ``params`` belong to the other block). The same holds for
+``--set``: ``--set split.name=kfold`` drops the base split's ``params``, and block names are
+set before any other key, so ``--set split.params.k=3 --set split.name=kfold`` works too.
+
+``split: {test_size: 0.25}`` (configs and recorded runs from before the split was a block)
+reads as ``split: {name: holdout, params: {test_size: 0.25}}``, the same rows as before.
 """
 
 import json
@@ -45,13 +50,6 @@ class EvaluatorConfig(BlockConfig):
 
 
 @dataclass(frozen=True)
-class SplitConfig:
-    """Hold-out split: the fraction of samples kept for testing."""
-
-    test_size: float = 0.25
-
-
-@dataclass(frozen=True)
 class ExperimentConfig:
     """A fully resolved experiment; ``to_dict()`` is what gets logged as ``config.yaml``."""
 
@@ -61,7 +59,7 @@ class ExperimentConfig:
     evaluator: EvaluatorConfig
     tracker: BlockConfig = field(default_factory=lambda: BlockConfig("local"))
     seed: int = 0
-    split: SplitConfig = field(default_factory=SplitConfig)
+    split: BlockConfig = field(default_factory=lambda: BlockConfig("holdout"))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the config as plain YAML-ready data, in file order."""
@@ -79,7 +77,7 @@ def load_config(path: str | Path, overrides: Iterable[str] = ()) -> ExperimentCo
     """Read ``path`` (following ``extends``), apply ``key=value`` overrides, and validate."""
     path = find_config(path)
     raw = _read_with_bases(path, seen=())
-    for override in overrides:
+    for override in sorted(overrides, key=lambda text: not _names_block(text)):
         apply_override(raw, override)
     return parse_config(raw, source=str(path))
 
@@ -112,15 +110,16 @@ def apply_override(raw: dict[str, Any], override: str) -> None:
         target = target.setdefault(part, {})
         if not isinstance(target, dict):
             raise ConfigError(f"bad --set {override!r}: {'.'.join(parts[: depth + 1])} is a value")
-    target[parts[-1]] = parse_yaml(text, f"--set {key}")
+    value = parse_yaml(text, f"--set {key}")
+    if len(parts) == 2 and parts[1] == "name" and target.get("name", value) != value:
+        target.pop("params", None)  # the other block's params do not fit this one
+    target[parts[-1]] = value
 
 
 def parse_config(raw: Any, source: str = "config") -> ExperimentConfig:
     """Validate plain data into an ``ExperimentConfig``, filling defaults."""
     top = _mapping(raw, source, "the file")
     _known_keys(top, source, "", ExperimentConfig)
-    split = _mapping(top.get("split", {}), source, "split")
-    _known_keys(split, source, "split.", SplitConfig)
     evaluator = _mapping(top.get("evaluator"), source, "evaluator")
     evaluator_block = _block(
         evaluator, source, "evaluator", extra=("slice_by", "bootstrap", "figures")
@@ -136,7 +135,7 @@ def parse_config(raw: Any, source: str = "config") -> ExperimentConfig:
     config = ExperimentConfig(
         experiment=_typed(top.get("experiment"), str, source, "experiment"),
         seed=_typed(top.get("seed", 0), int, source, "seed"),
-        split=SplitConfig(_fraction(split.get("test_size", 0.25), source, "split.test_size")),
+        split=_split(top.get("split", {}), source),
         dataset=_block(top.get("dataset"), source, "dataset"),
         model=_block(top.get("model"), source, "model"),
         tracker=_block(top.get("tracker", {"name": "local"}), source, "tracker"),
@@ -239,6 +238,20 @@ def _block(value: Any, source: str, what: str, extra: Iterable[str] = ()) -> Blo
     name = _typed(data.get("name"), str, source, f"{what}.name")
     params = _mapping(data.get("params") or {}, source, f"{what}.params")
     return BlockConfig(name, params)
+
+
+def _split(value: Any, source: str) -> BlockConfig:
+    data = _mapping(value, source, "split")
+    if "test_size" in data and not {"name", "params"} & set(data):
+        return BlockConfig("holdout", {"test_size": data["test_size"]})  # the pre-block form
+    if "test_size" in data:
+        raise ConfigError(f"{source}: split.test_size is now split.params.test_size")
+    return _block({"name": "holdout", **data}, source, "split")
+
+
+def _names_block(override: str) -> bool:
+    key = override.partition("=")[0].strip().split(".")
+    return len(key) == 2 and key[1] == "name"
 
 
 def _typed(value: Any, kind: type, source: str, what: str) -> Any:

@@ -3,14 +3,14 @@
 A database URL (an Optuna sweep storage, an MLflow ``postgresql://`` store) needs the DBAPI
 module SQLAlchemy picks for its dialect; an artifact URI (``wasbs://``, ``s3://``, ``gs://``)
 needs its storage client. ``require_database_driver`` and ``require_artifact_client`` raise a
-one-line ``MlexpError`` naming the package to install, or the ``team`` extra when it holds it
+one-line ``<%- errorName %>`` naming the package to install, or the ``team`` extra when it holds it
 (``<%- installTeam %>``). Nothing is connected to.
 """
 
 import importlib.util
 from urllib.parse import urlsplit
 
-from <%- packageName %>.errors import MlexpError
+from <%- packageName %>.errors import <%- errorName %>
 
 TEAM_INSTALL = "<%- installTeam %>"
 # DBAPI module -> the distribution that installs it; psycopg is in the team extra.
@@ -31,7 +31,7 @@ _ARTIFACT_CLIENTS = {
 }
 
 
-class MissingDriverError(MlexpError):
+class MissingDriverError(<%- errorName %>):
     """A package the URL needs is not installed; the message says what to install."""
 
 

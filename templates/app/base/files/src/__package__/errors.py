@@ -3,23 +3,23 @@
 import signal
 
 
-class MlexpError(Exception):
+class <%- errorName %>(Exception):
     """Base class for errors caused by the user's setup rather than by a bug."""
 
 
-class ConfigError(MlexpError):
+class ConfigError(<%- errorName %>):
     """A configuration problem: unknown block, bad parameter, missing file, bad override."""
 
 
-class TrackerError(MlexpError):
+class TrackerError(<%- errorName %>):
     """The tracker cannot start a run (missing package, unreachable server, no credentials)."""
 
 
-class SchemaError(MlexpError):
+class SchemaError(<%- errorName %>):
     """Input data does not match the columns and types a model was trained on."""
 
 
-class RunStateError(MlexpError):
+class RunStateError(<%- errorName %>):
     """A run is in a state the command cannot use (e.g. reproducing a run that never finished)."""
 
 

@@ -12,13 +12,13 @@ Slice columns and values are sanitised to letters, digits, ``_ - . `` and spaces
 """
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from <%- packageName %>.evaluators.base import Evaluator, Predictions
+from <%- packageName %>.evaluators.base import Evaluation, Evaluator, Predictions
 from <%- packageName %>.trackers.base import Run
 
 MAX_CATEGORIES = 10
@@ -27,37 +27,21 @@ N_BINS = 4
 """Number of quantile bins for binned slice columns."""
 
 
-@dataclass(frozen=True)
-class Report:
-    """What one evaluation produced.
-
-    All metrics under their logged names, the per-sample predictions table, the slice table
-    (see ``slice_table``), the predictions themselves and any figures drawn (PNG bytes).
-    """
-
-    metrics: dict[str, float]
-    table: pd.DataFrame
-    slices: pd.DataFrame
-    predictions: Predictions
-    figures: dict[str, bytes] = field(default_factory=dict)
-
-
 def run_evaluation(
     run: Run,
     evaluator: Evaluator,
-    model: Any,
+    predictions: Predictions,
     X: pd.DataFrame,
-    y: pd.Series,
     *,
     figures: bool = True,
     **options: Any,
-) -> Report:
-    """Evaluate like ``evaluate_model`` and log the metrics and ``predictions.csv`` to ``run``.
+) -> Evaluation:
+    """Evaluate like ``evaluate_predictions`` and log the metrics and ``predictions.csv``.
 
     With ``figures``, the figures of ``figures.draw_figures`` are drawn and logged with
-    ``run.log_image`` as ``figures/<name>.png``, and returned in ``Report.figures``.
+    ``run.log_image`` as ``figures/<name>.png``, and returned in ``Evaluation.figures``.
     """
-    report = evaluate_model(evaluator, model, X, y, **options)
+    report = evaluate_predictions(evaluator, predictions, X, **options)
     run.log_metrics(report.metrics)
     run.log_artifact("predictions.csv", report.table.to_csv(index=False))
     if not figures:
@@ -80,9 +64,31 @@ def evaluate_model(
     n_resamples: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
-) -> Report:
+) -> Evaluation:
     """Evaluate a fitted model on ``(X, y)`` without logging anything."""
     predictions = Predictions.of(y, model.predict(X), predict_scores(model, X))
+    return evaluate_predictions(
+        evaluator,
+        predictions,
+        X,
+        slice_by=slice_by,
+        n_resamples=n_resamples,
+        confidence=confidence,
+        seed=seed,
+    )
+
+
+def evaluate_predictions(
+    evaluator: Evaluator,
+    predictions: Predictions,
+    X: pd.DataFrame,
+    *,
+    slice_by: tuple[str, ...] | list[str] = (),
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> Evaluation:
+    """Score ``predictions`` of the rows of ``X`` (their ids, slice columns) without logging."""
     slices = pd.DataFrame(
         {column: slice_labels(X[column]) for column in slice_by}, index=range(len(X))
     )
@@ -112,7 +118,7 @@ def evaluate_model(
             name = f"slice/{metric_part(row['column'])}/{metric_part(row['value'])}/{row['metric']}"
             metrics[f"{name}_ci_low"] = float(row["ci_low"])
             metrics[f"{name}_ci_high"] = float(row["ci_high"])
-    return Report(metrics, table, summary, predictions)
+    return Evaluation(metrics, table, predictions, summary)
 
 
 def predict_scores(model: Any, X: pd.DataFrame) -> pd.DataFrame | None:

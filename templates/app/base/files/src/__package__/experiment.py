@@ -8,14 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
 from <%- packageName %>.config import ExperimentConfig
 from <%- packageName %>.errors import ConfigError
-from <%- packageName %>.evaluation import run_evaluation
+from <%- packageName %>.evaluation import predict_scores, run_evaluation
+from <%- packageName %>.evaluators.base import Evaluator, Predictions
 from <%- packageName %>.models.base import seed_model
 from <%- packageName %>.progress import LOG, stage
-from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, TRACKERS
+from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, SPLITS, TRACKERS
 from <%- packageName %>.report import REPORT_ARTIFACT, publish_latest, run_report
 from <%- packageName %>.reproducibility import log_data_inputs, record_run_context
+from <%- packageName %>.splits.base import Fold, Split
 from <%- packageName %>.trackers.base import Tracker
 
 
@@ -43,14 +49,18 @@ def run_experiment(
     Figures (``figures/*.png``, unless ``evaluator.figures`` is false) and the HTML report
     (``report.html``) are logged too, and copied to ``reports/`` (see ``report.py``).
 
-    Blocks are built and model parameters validated (``check_model_params``) before the
-    run starts, so a bad config never leaves a run behind. A ``ValueError`` that only ``fit``
-    raises (a parameter combination the model rejects) becomes a one-line ``ConfigError``;
-    that run ends ``FAILED`` with the message in its ``error`` tag and the traceback in its
-    ``error.txt`` artifact. ``tracker`` overrides the configured one.
+    With several folds (``kfold``) each fold's model predicts its own test rows, the pooled
+    predictions are evaluated, and the logged model is fitted on every row (``fit_folds``).
+
+    Blocks are built, model parameters validated (``check_model_params``) and the data split
+    before the run starts, so a bad config never leaves a run behind. A ``ValueError`` that
+    only ``fit`` raises (a parameter combination the model rejects) becomes a one-line
+    ``ConfigError``; that run ends ``FAILED`` with the message in its ``error`` tag and the
+    traceback in its ``error.txt`` artifact. ``tracker`` overrides the configured one.
     """
     started = time.perf_counter()
     dataset = DATASETS.build(config.dataset.name, config.dataset.params)
+    split = SPLITS.build(config.split.name, config.split.params)
     model = MODELS.build(config.model.name, config.model.params)
     evaluator = EVALUATORS.build(config.evaluator.name, config.evaluator.params)
     tracker = tracker or TRACKERS.build(config.tracker.name, config.tracker.params)
@@ -58,26 +68,28 @@ def run_experiment(
     check_model_params(model, config.model.params)
 
     with stage("data") as details:
-        X, _ = dataset.load()
+        X, y = dataset.load()
         details.append(f"{dataset.name}: {X.shape[0]} rows, {X.shape[1]} columns")
     with stage("split") as details:
-        split = dataset.split(config.split.test_size, config.seed)
-        details.append(f"{len(split.X_train)} train, {len(split.X_test)} test")
-    missing = [c for c in config.evaluator.slice_by if c not in split.X_test.columns]
+        folds = make_folds(split, config.split.name, X, y, config.seed)
+        details.append(describe_folds(folds))
+    missing = [c for c in config.evaluator.slice_by if c not in X.columns]
     if missing:
         raise ConfigError(f"evaluator.slice_by: no column {missing[0]!r} in {dataset.name}")
 
     with tracker.start_run(config.experiment, tags=tags) as run:
         with stage("recorded") as details:
             context = record_run_context(run, config, dataset)
-            log_data_inputs(run, dataset, split)
+            log_data_inputs(run, dataset, X, y, folds)
             details.append(f"run {run.run_id}: config, code and data versions, environment")
 
         fit_started = time.perf_counter()
         try:
             with stage("fitted") as details:
-                model.fit(split.X_train, split.y_train)
+                predictions, fold_metrics, model = fit_folds(model, evaluator, X, y, folds)
                 details.append(config.model.name)
+                if len(folds) > 1:
+                    details.append(f"{len(folds)} folds, then every row for the logged model")
         except ValueError as exc:
             message = f"model {config.model.name!r} cannot fit: {_one_line(exc)}"
             if config.model.params:
@@ -90,31 +102,31 @@ def run_experiment(
         if device is not None:
             run.set_tags({"device": device})
 
+        tested = X.iloc[np.concatenate([fold.test for fold in folds])]
         with stage("evaluated") as details:
             report = run_evaluation(
                 run,
                 evaluator,
-                model,
-                split.X_test,
-                split.y_test,
+                predictions,
+                tested,
                 slice_by=config.evaluator.slice_by,
                 n_resamples=config.evaluator.bootstrap.n_resamples,
                 confidence=config.evaluator.bootstrap.confidence,
                 seed=config.seed,
                 figures=config.evaluator.figures,
             )
-            metrics = report.metrics
+            run.log_metrics(fold_metrics)
+            metrics = {**report.metrics, **fold_metrics}
             shown = [f"test/{name}" for name in evaluator.headline if f"test/{name}" in metrics]
             details.extend(f"{name} {metrics[name]:.4f}" for name in shown[:1])
             if report.figures:
                 details.append(f"{len(report.figures)} figures")
-        target = split.y_train.name
         with stage("logged") as details:
             run.log_model(
                 model,
-                split.X_train.head(20),
+                X.iloc[folds[0].train].head(20),
                 config.evaluator.name,
-                target=None if target is None else str(target),
+                target=None if y.name is None else str(y.name),
             )
             details.append("model")
         run_seconds = time.perf_counter() - started
@@ -131,6 +143,59 @@ def run_experiment(
         path = None
     LOG.info("%-9s %s", "see it", tracker.ui_hint())
     return RunResult(run.run_id, {**metrics, **timings}, path)
+
+
+def make_folds(split: Split, name: str, X: pd.DataFrame, y: pd.Series, seed: int) -> list[Fold]:
+    """Return ``split.folds(X, y, seed)``; data it cannot split raises ``ConfigError``."""
+    try:
+        return split.folds(X, y, seed)
+    except ValueError as exc:
+        raise ConfigError(f"split {name!r} cannot split the data: {_one_line(exc)}") from None
+
+
+def describe_folds(folds: list[Fold]) -> str:
+    """Return ``426 train, 143 test``, or ``5 folds, 113-114 test rows each``."""
+    if len(folds) == 1:
+        return f"{len(folds[0].train)} train, {len(folds[0].test)} test"
+    sizes = sorted(len(fold.test) for fold in folds)
+    each = str(sizes[0]) if sizes[0] == sizes[-1] else f"{sizes[0]}-{sizes[-1]}"
+    return f"{len(folds)} folds, {each} test rows each"
+
+
+def fit_folds(
+    model: Any, evaluator: Evaluator, X: pd.DataFrame, y: pd.Series, folds: list[Fold]
+) -> tuple[Predictions, dict[str, float], Any]:
+    """Fit on each fold's training part and predict its test part.
+
+    Returns the predictions of every fold's test rows, in fold order (the order of
+    ``np.concatenate([fold.test for fold in folds])``), the per-fold metrics with their spread
+    (``fold/<i>/<metric>``, ``cv/<metric>_mean``, ``cv/<metric>_std``, sample standard
+    deviation; none for a single fold), and the model to log: the one fold's model, or, with
+    several folds, a clone fitted on every row.
+    """
+    fitted, parts, scores, per_fold = model, [], [], []
+    for fold in folds:
+        X_train, X_test, y_train, y_test = fold.take(X, y)
+        fitted = model if len(folds) == 1 else clone(model)
+        fitted.fit(X_train, y_train)
+        scores.append(predict_scores(fitted, X_test))
+        parts.append(Predictions.of(y_test, fitted.predict(X_test), scores[-1]))
+        per_fold.append(evaluator.metrics(parts[-1]))
+    if len(folds) == 1:
+        return parts[0], {}, fitted
+    pooled = Predictions.of(
+        np.concatenate([part.y_true for part in parts]),
+        np.concatenate([part.y_pred for part in parts]),
+        None if any(frame is None for frame in scores) else pd.concat(scores).fillna(0.0),
+    )
+    metrics: dict[str, float] = {}
+    for i, values in enumerate(per_fold, start=1):
+        metrics.update({f"fold/{i}/{name}": value for name, value in values.items()})
+    for name in per_fold[0]:
+        spread = np.array([fold[name] for fold in per_fold if name in fold])
+        metrics[f"cv/{name}_mean"] = float(spread.mean())
+        metrics[f"cv/{name}_std"] = float(spread.std(ddof=1)) if len(spread) > 1 else 0.0
+    return pooled, metrics, clone(model).fit(X, y)
 
 
 def check_model_params(model: Any, params: Mapping[str, Any]) -> None:

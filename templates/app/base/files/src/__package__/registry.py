@@ -1,6 +1,6 @@
 """Name -> factory registries for the building blocks, filled by decorators.
 
-Each registry owns one subpackage (``datasets``, ``models``, ``evaluators``,
+Each registry owns one subpackage (``datasets``, ``models``, ``splits``, ``evaluators``,
 ``trackers``). The first lookup imports every module in that subpackage, so a new
 module that decorates a factory with ``@MODELS.register("name")`` is picked up
 without editing any other file. Configs then select blocks by name.
@@ -95,4 +95,5 @@ def _qualified(factory: Factory) -> str:
 DATASETS = Registry("dataset", "<%- packageName %>.datasets")
 MODELS = Registry("model", "<%- packageName %>.models")
 EVALUATORS = Registry("evaluator", "<%- packageName %>.evaluators")
+SPLITS = Registry("split", "<%- packageName %>.splits")
 TRACKERS = Registry("tracker", "<%- packageName %>.trackers")

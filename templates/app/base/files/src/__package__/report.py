@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from <%- packageName %>.config import ExperimentConfig
-from <%- packageName %>.evaluation import Report
+from <%- packageName %>.evaluators.base import Evaluation
 from <%- packageName %>.paths import project_root
 from <%- packageName %>.trackers.base import RunRecord
 
@@ -46,7 +46,7 @@ def run_report(
     run_id: str,
     config: ExperimentConfig,
     tags: Mapping[str, Any],
-    report: Report,
+    report: Evaluation,
     metrics: Mapping[str, float],
 ) -> str:
     """Return the HTML page of one run.

@@ -21,8 +21,9 @@ import pandas as pd
 
 from <%- packageName %>.config import ExperimentConfig, flatten
 from <%- packageName %>.data_versions import dvc_version
-from <%- packageName %>.datasets.base import Dataset, Split, frame_sha256
+from <%- packageName %>.datasets.base import Dataset, frame_sha256
 from <%- packageName %>.paths import project_root
+from <%- packageName %>.splits.base import Fold
 from <%- packageName %>.trackers.base import Run
 
 CONFIG_ARTIFACT = "config.yaml"
@@ -72,12 +73,22 @@ def record_run_context(run: Run, config: ExperimentConfig, dataset: Dataset) -> 
     return tags
 
 
-def log_data_inputs(run: Run, dataset: Dataset, split: Split) -> None:
-    """Log the train and test parts as tracker inputs, each with its own digest."""
+def log_data_inputs(
+    run: Run, dataset: Dataset, X: pd.DataFrame, y: pd.Series, folds: list[Fold]
+) -> None:
+    """Log the train and test parts as tracker inputs, each with its own digest.
+
+    With several folds (cross-validation) every row trains and tests: the whole table is
+    logged once, as ``cross-validation``.
+    """
     source = str(getattr(dataset, "path", "")) or None
-    parts = {"training": (split.X_train, split.y_train), "testing": (split.X_test, split.y_test)}
-    for context, (X, y) in parts.items():
-        frame = pd.concat([X, y], axis=1)
+    if len(folds) == 1:
+        X_train, X_test, y_train, y_test = folds[0].take(X, y)
+        parts = {"training": (X_train, y_train), "testing": (X_test, y_test)}
+    else:
+        parts = {"cross-validation": (X, y)}
+    for context, (features, target) in parts.items():
+        frame = pd.concat([features, target], axis=1)
         digest = frame_sha256(frame)[:12]
         run.log_input(frame, name=dataset.name, context=context, digest=digest, source=source)
 

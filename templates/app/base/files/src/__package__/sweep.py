@@ -30,7 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from <%- packageName %>.config import find_config, load_config, parse_yaml
 from <%- packageName %>.drivers import require_database_driver
-from <%- packageName %>.errors import ConfigError, MlexpError
+from <%- packageName %>.errors import <%- importNames('ConfigError', errorName) %>
 from <%- packageName %>.paths import project_root
 from <%- packageName %>.registry import DATASETS, EVALUATORS, TRACKERS
 
@@ -294,7 +294,7 @@ def _run_workers(
             process.join()
     failed = [p.exitcode for p in processes if p.exitcode != 0]
     if failed:
-        raise MlexpError(f"{len(failed)} sweep worker(s) failed (exit codes {failed})")
+        raise <%- errorName %>(f"{len(failed)} sweep worker(s) failed (exit codes {failed})")
 
 
 def _summary(study: Any, url: str, metric: str) -> SweepSummary:
@@ -361,9 +361,8 @@ def _wait_for_parent(optuna: Any, study_name: str, store: Any, url: str) -> str:
 
 def _objective(sweep: SweepConfig, config: Any) -> tuple[str, str]:
     evaluator = EVALUATORS.build(config.evaluator.name, config.evaluator.params)
-    metric = sweep.metric or f"test/{evaluator.headline[0]}"
-    lower = metric.removeprefix("test/") in evaluator.lower_is_better
-    return metric, sweep.direction or ("minimize" if lower else "maximize")
+    objective = evaluator.objective(sweep.metric)
+    return objective.metric, sweep.direction or objective.direction
 
 
 def _sampler(optuna: Any, sweep: SweepConfig, seed: int | None) -> Any:

@@ -1,5 +1,5 @@
 """Datasets: every module here is imported on first lookup, registering its datasets."""
 
-from <%- packageName %>.datasets.base import Dataset, Split
+from <%- packageName %>.datasets.base import Dataset
 
-__all__ = ["Dataset", "Split"]
+__all__ = ["Dataset"]

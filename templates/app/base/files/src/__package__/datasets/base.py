@@ -1,21 +1,11 @@
 """The ``Dataset`` contract."""
 
 import hashlib
-import math
 from abc import ABC, abstractmethod
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
-
-
-class Split(NamedTuple):
-    """Train and test parts of a dataset."""
-
-    X_train: pd.DataFrame
-    X_test: pd.DataFrame
-    y_train: pd.Series
-    y_test: pd.Series
 
 
 class Dataset(ABC):
@@ -27,7 +17,7 @@ class Dataset(ABC):
           ``_load()``.
         - ``name`` and ``version`` identify the data; ``fingerprint()`` is the SHA-256 of ALL
           of it (file datasets hash the file bytes; the default is ``frame_sha256``).
-        - ``split(test_size, seed)`` is deterministic for a given seed.
+        - Which rows train and which test is a ``Split`` block's choice (``splits/``).
         - ``len(ds)`` and ``ds[i] -> (features, target)`` make it a PyTorch-style map dataset.
     """
 
@@ -48,14 +38,6 @@ class Dataset(ABC):
         """Return ``frame_sha256`` of the features and the target, side by side."""
         X, y = self.load()
         return frame_sha256(pd.concat([X, y.rename("__target__")], axis=1))
-
-    def split(self, test_size: float, seed: int) -> Split:
-        """Shuffle with ``seed`` and hold out ``ceil(test_size * n)`` samples, order kept."""
-        X, y = self.load()
-        n_test = math.ceil(test_size * len(X))
-        order = np.random.default_rng(seed).permutation(len(X))
-        test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
-        return Split(X.iloc[train], X.iloc[test], y.iloc[train], y.iloc[test])
 
     def __len__(self) -> int:
         return len(self.load()[0])

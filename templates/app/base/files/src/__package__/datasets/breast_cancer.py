@@ -1,6 +1,8 @@
 """Example classification data: scikit-learn's bundled breast cancer set, kept as a CSV."""
 
-from <%- packageName %>.datasets.files import CsvFileDataset
+import os
+
+from <%- packageName %>.datasets.files import CsvFileDataset, FileDataset
 from <%- packageName %>.registry import DATASETS
 
 
@@ -16,4 +18,19 @@ class BreastCancer(CsvFileDataset):
 
     def materialize(self) -> None:
         """Write scikit-learn's bundled copy to ``path`` (no network needed)."""
-        self.write_example_data()
+        write_breast_cancer(self)
+
+
+def write_breast_cancer(dataset: FileDataset) -> None:
+    """Write scikit-learn's bundled breast cancer set to ``dataset.path`` in its format.
+
+    The target column is named ``dataset.target``. The file appears whole or not at all:
+    parallel workers never read half a file.
+    """
+    from sklearn.datasets import load_breast_cancer
+
+    frame = load_breast_cancer(as_frame=True).frame.rename(columns={"target": dataset.target})
+    dataset.path.parent.mkdir(parents=True, exist_ok=True)
+    partial = dataset.path.with_name(f"{dataset.path.name}.{os.getpid()}.partial")
+    dataset.write(frame, partial)
+    partial.replace(dataset.path)

@@ -1,7 +1,6 @@
 """Datasets backed by one data file, fingerprinted by the file's bytes."""
 
 import hashlib
-import os
 from abc import abstractmethod
 from pathlib import Path
 
@@ -32,17 +31,6 @@ class FileDataset(Dataset):
     def write(self, frame: pd.DataFrame, path: Path) -> None:
         """Write ``frame`` to ``path`` in this dataset's format (``read`` gives it back)."""
 
-    def write_example_data(self) -> None:
-        """Write scikit-learn's bundled breast cancer set to ``path``, target named ``target``."""
-        from sklearn.datasets import load_breast_cancer
-
-        frame = load_breast_cancer(as_frame=True).frame.rename(columns={"target": self.target})
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # a private partial file, renamed into place: parallel workers never read half a file
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
-        self.write(frame, partial)
-        partial.replace(self.path)
-
     def materialize(self) -> None:
         """Create the file when missing; the base class expects it to exist."""
         raise ConfigError(f"{self.name or 'dataset'} file not found: {self.path}")
@@ -71,9 +59,7 @@ class CsvFileDataset(FileDataset):
     """A CSV file with a header row."""
 
     def read(self, path: Path) -> pd.DataFrame:
-        """Read the CSV file."""
         return pd.read_csv(path)
 
     def write(self, frame: pd.DataFrame, path: Path) -> None:
-        """Write ``frame`` as CSV without the index."""
         frame.to_csv(path, index=False)

@@ -1,7 +1,8 @@
 """The ``Evaluator`` contract and the ``Predictions`` it reads."""
 
+import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -70,11 +71,37 @@ class Predictions:
         return replace(self, weights=np.asarray(counts, dtype=float), score_groups=groups)
 
 
-class Evaluation(NamedTuple):
-    """Metrics over all samples and a per-sample table."""
+@dataclass(frozen=True)
+class Evaluation:
+    """What one evaluation produced.
+
+    ``metrics`` by name (``Evaluator.evaluate`` gives the evaluator's own names; the
+    evaluation flow, ``evaluation.evaluate_model``, logs them as ``test/<name>`` with their
+    intervals and slices), the per-sample ``table``, the ``predictions`` scored, the slice
+    table (``evaluation.slice_table``; empty without slices) and any figures drawn (PNG bytes).
+    """
 
     metrics: dict[str, float]
     table: pd.DataFrame
+    predictions: Predictions
+    slices: pd.DataFrame = field(default_factory=pd.DataFrame)
+    figures: dict[str, bytes] = field(default_factory=dict)
+
+
+class Objective(NamedTuple):
+    """The logged metric that ranks runs, and whether a lower value is better."""
+
+    metric: str
+    lower_is_better: bool
+
+    @property
+    def direction(self) -> str:
+        """``minimize`` or ``maximize``, as Optuna names it."""
+        return "minimize" if self.lower_is_better else "maximize"
+
+
+SCOPES = ("test/", "cv/")
+SUFFIXES = ("_ci_low", "_ci_high", "_mean")
 
 
 class Evaluator(ABC):
@@ -86,7 +113,8 @@ class Evaluator(ABC):
           called on any slice or resample.
         - ``per_sample(predictions)`` returns per-sample columns (e.g. ``correct``,
           ``residual``), one row per sample.
-        - ``headline`` names the metrics that get confidence intervals; the first ranks runs.
+        - ``headline`` names the metrics that get confidence intervals; the first ranks runs
+          (``objective``), in the direction ``lower_is_better`` gives.
         - ``supports_weights``: set it to ``True`` only when ``metrics`` honours
           ``predictions.weights`` (a weight of ``k`` counts a sample ``k`` times); the
           bootstrap then reweights instead of copying each resample. Default ``False``.
@@ -106,6 +134,23 @@ class Evaluator(ABC):
     def per_sample(self, predictions: Predictions) -> dict[str, np.ndarray]:
         """Return per-sample columns such as ``correct`` or ``residual``."""
 
+    def objective(self, metric: str | None = None) -> Objective:
+        """Return ``metric`` (default ``test/<first headline>``) and its direction.
+
+        The direction is that of the evaluator's metric the name is made from:
+        ``test/rmse_ci_high``, ``fold/2/rmse`` and ``cv/rmse_mean`` rank like ``rmse``; a
+        spread (``_std``) is always lower-is-better.
+        """
+        name = metric or f"test/{self.headline[0]}"
+        base = re.sub(r"^fold/\d+/", "", name)
+        for scope in SCOPES:
+            base = base.removeprefix(scope)
+        if base.endswith("_std"):
+            return Objective(name, True)
+        for suffix in SUFFIXES:
+            base = base.removesuffix(suffix)
+        return Objective(name, base in self.lower_is_better)
+
     def evaluate(
         self,
         y_true: Any,
@@ -115,7 +160,7 @@ class Evaluator(ABC):
     ) -> Evaluation:
         """Compute the metrics and the per-sample table for one set of predictions."""
         predictions = Predictions.of(y_true, y_pred, scores)
-        return Evaluation(self.metrics(predictions), self.table(predictions, metadata))
+        return Evaluation(self.metrics(predictions), self.table(predictions, metadata), predictions)
 
     def table(self, predictions: Predictions, metadata: pd.DataFrame | None = None) -> pd.DataFrame:
         """Return truth, prediction, scores, per-sample columns, then the metadata columns."""

@@ -28,19 +28,15 @@ class LocalRun(Run):
         self.run_id = record["run_id"]
 
     def log_params(self, params: Mapping[str, Any]) -> None:
-        """Record parameters as strings."""
         self._update("params", {key: str(value) for key, value in params.items()})
 
     def log_metrics(self, metrics: Mapping[str, float]) -> None:
-        """Record metrics as floats."""
         self._update("metrics", {key: float(value) for key, value in metrics.items()})
 
     def set_tags(self, tags: Mapping[str, Any]) -> None:
-        """Record tags as strings."""
         self._update("tags", {key: str(value) for key, value in tags.items()})
 
     def log_artifact(self, name: str, content: str | bytes) -> None:
-        """Write ``artifacts/<name>``."""
         path = self.folder / "artifacts" / name
         if not path.resolve().is_relative_to((self.folder / "artifacts").resolve()):
             raise ValueError(f"artifact name escapes the run folder: {name!r}")
@@ -98,20 +94,17 @@ class LocalTracker(Tracker):
         return self._record(self._folder(run_id))
 
     def read_artifact(self, run_id: str, name: str) -> bytes:
-        """Return the bytes of ``artifacts/<name>``."""
         path = self._folder(run_id) / "artifacts" / name
         if not path.is_file():
             raise TrackerError(f"run {run_id} has no artifact {name!r}")
         return path.read_bytes()
 
     def search_runs(self, experiment: str) -> list[RunRecord]:
-        """Return the runs of ``experiment``, newest first."""
         folder = self.root / _folder_name(experiment)
         records = [self._record(path.parent) for path in folder.glob("*/run.json")]
         return sorted(records, key=lambda record: record.start_time, reverse=True)
 
     def ui_hint(self) -> str:
-        """Point at the runs folder."""
         return f"runs are folders of JSON and artifact files under {self.root}"
 
     def _folder(self, run_id: str) -> Path:

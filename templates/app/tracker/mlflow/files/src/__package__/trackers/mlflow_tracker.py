@@ -40,7 +40,7 @@ from <%- packageName %>.drivers import (
     require_artifact_client,
     require_database_driver,
 )
-from <%- packageName %>.errors import MlexpError, TrackerError
+from <%- packageName %>.errors import <%- importNames(errorName, 'TrackerError') %>
 from <%- packageName %>.paths import project_root
 from <%- packageName %>.registry import TRACKERS
 from <%- packageName %>.trackers.base import Run, RunRecord, Tracker
@@ -68,7 +68,6 @@ class MlflowRun(Run):
         self.tracking_uri = tracking_uri
 
     def log_params(self, params: Mapping[str, Any]) -> None:
-        """Record parameters as strings."""
         from mlflow.entities import Param
 
         with store_errors(self.tracking_uri):
@@ -303,7 +302,7 @@ class MlflowTracker(Tracker):
             require_artifact_client(found.artifact_location)
             tags = {key: str(value) for key, value in tags.items()}
             run = client.create_run(found.experiment_id, tags=tags, run_name=run_name)
-        except MlexpError:
+        except <%- errorName %>:
             raise
         except Exception as exc:
             raise self._failure(f"cannot start an MLflow run at {self._where()}", exc) from None
@@ -315,7 +314,6 @@ class MlflowTracker(Tracker):
             run.client.set_terminated(run.run_id, status=status)
 
     def get_run(self, run_id: str) -> RunRecord:
-        """Return a run from the store."""
         client = self._client()
         try:
             run = client.get_run(run_id)
@@ -338,7 +336,6 @@ class MlflowTracker(Tracker):
             return Path(path).read_bytes()
 
     def search_runs(self, experiment: str) -> list[RunRecord]:
-        """Return the runs of ``experiment``, newest first."""
         client = self._client()
         try:
             found = client.get_experiment_by_name(self._store_experiment(experiment))

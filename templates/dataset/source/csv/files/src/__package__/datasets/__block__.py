@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from <%- packageName %>.datasets.breast_cancer import write_breast_cancer
 from <%- packageName %>.datasets.files import CsvFileDataset
 from <%- packageName %>.registry import DATASETS
 
@@ -30,4 +31,4 @@ class <%- className %>(CsvFileDataset):
 
     def materialize(self) -> None:
         """Write the example data to ``path`` (see the class docstring)."""
-        self.write_example_data()
+        write_breast_cancer(self)

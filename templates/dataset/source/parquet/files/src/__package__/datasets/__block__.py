@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from <%- packageName %>.datasets.breast_cancer import write_breast_cancer
 from <%- packageName %>.datasets.files import FileDataset
 from <%- packageName %>.registry import DATASETS
 
@@ -31,13 +32,11 @@ class <%- className %>(FileDataset):
         super().__init__(path, target)
 
     def read(self, path: Path) -> pd.DataFrame:
-        """Read the Parquet file."""
         return pd.read_parquet(path)
 
     def write(self, frame: pd.DataFrame, path: Path) -> None:
-        """Write ``frame`` as Parquet without the index."""
         frame.to_parquet(path, index=False)
 
     def materialize(self) -> None:
         """Write the example data to ``path`` (see the class docstring)."""
-        self.write_example_data()
+        write_breast_cancer(self)

@@ -103,6 +103,5 @@ class <%- className %>(BaseEstimator):
 <% } else { -%>
 
     def predict(self, X: Any) -> np.ndarray:
-        """Return one prediction per row."""
         return self._forward(X)[:, 0]
 <% } -%>
