@@ -119,7 +119,7 @@ describe('env tools install the same packages', () => {
       .filter((name) => name !== 'python' && name !== 'pip')
       .sort();
 
-  it.each([...TRACKERS])('with --tracker %s, venv, conda, poetry and uv list one runtime, dev, docs, notebook and team set', async (tracker) => {
+  it.each([...TRACKERS])('with --tracker %s, every env tool lists one runtime, dev, docs, notebook and team set', async (tracker) => {
     const sets: Record<string, { runtime: string[]; all: string[]; team: string[] }> = {};
     for (const envTool of ENV_TOOLS) {
       const result = await runApp('same', { envTool, tracker });

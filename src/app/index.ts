@@ -18,7 +18,7 @@ import { layerIdsFor, loadLayer, resolveTemplates, TEMPLATES_ROOT } from '../lib
 import { rawArgument, registerOptions, resolveAnswers, type RunFlags } from '../lib/cli-options.js';
 import { validateAnswer, type Answers } from '../lib/options.js';
 import { isEmptyOrMissing, readStoredConfig } from '../lib/project.js';
-import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import { ENV_TOOL_MODULES } from '../env-tools/index.js';
 import { availablePythons } from '../lib/python.js';
 import { readJournal, stoppedRunLine } from '../lib/journal.js';
 import { lockProject } from '../lib/lock.js';
@@ -160,7 +160,7 @@ export default class AppGenerator extends Generator {
     const relative = path.relative(this.env.cwd, root) || '.';
     const said = repository === NO_REPOSITORY ? '' : (repository ?? '');
     this.log(`\nCreated ${this.answers.projectName} in ${relative}.${said ? ` ${said}` : ''} Next:`);
-    const env = ENV_TOOL_STRATEGIES[this.answers.envTool];
+    const env = ENV_TOOL_MODULES[this.answers.envTool];
     const activate = env.activate?.(this.answers);
     const steps = this.installed ? (activate ? [activate] : []) : env.setup(this.answers);
     // CI installs from the committed lock file: one written after the first commit must be committed

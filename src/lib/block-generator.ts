@@ -13,7 +13,7 @@ import { UserError } from './errors.js';
 import { commitInside } from './fresh-commit.js';
 import { readJournal, stoppedRunLine } from './journal.js';
 import { lockProject } from './lock.js';
-import { ENV_TOOL_STRATEGIES } from './env-tools.js';
+import { ENV_TOOL_MODULES } from '../env-tools/index.js';
 import { yamlScalar } from './yaml-scalar.js';
 import { layerIdsForBlock, loadLayer, resolveTemplates, TEMPLATES_ROOT } from './layers.js';
 import { ANSWER_KEYS, validateAnswer, type Answers } from './options.js';
@@ -153,7 +153,7 @@ export abstract class BlockGenerator extends Generator {
 
   async end(): Promise<void> {
     await this.release?.();
-    const run = ENV_TOOL_STRATEGIES[this.answers.envTool].runPrefix;
+    const run = ENV_TOOL_MODULES[this.answers.envTool].runPrefix;
     this.log(`\nAdded ${this.kind} '${this.blockName}'. Try it:`);
     this.log(`  ${run}pytest`);
     this.log(`  ${run}python -m ${this.answers.packageName} run --config configs/${this.blockName}.yaml`);

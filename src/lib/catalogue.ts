@@ -1,6 +1,6 @@
 /**
  * The one catalogue of Python dependencies. Every env tool's files (requirements, environment.yml,
- * pyproject.toml for Poetry and uv) are rendered from it, so all four install the same set.
+ * pyproject.toml for Poetry and uv, the Pipfile) are rendered from it, so every tool installs the same set.
  */
 import type { Answers, AnswerKey } from './options.js';
 import { MLFLOW_TRACKERS } from './values.js';

@@ -4,6 +4,7 @@
  *
  * Option names and values are a public contract: rename nothing without a major version.
  */
+import { ENV_TOOL_MODULES } from '../env-tools/index.js';
 import type { PythonDependency } from './catalogue.js';
 import {
   derivePackageName,
@@ -190,12 +191,8 @@ export const ANSWER_OPTIONS: readonly AnswerOption[] = [
     flag: 'env-tool',
     description: 'Tool that creates the environment and installs the dependencies.',
     message: 'Environment tool',
-    choices: choices(ENV_TOOLS, {
-      venv: 'venv + pip (requirements files)',
-      conda: 'Conda (environment.yml, conda-forge)',
-      poetry: 'Poetry 2 (pyproject.toml + poetry.lock)',
-      uv: 'uv (pyproject.toml + uv.lock)',
-    }),
+    // each tool's label is its module's (src/env-tools/<tool>.ts)
+    choices: choices(ENV_TOOLS, Object.fromEntries(ENV_TOOLS.map((tool) => [tool, ENV_TOOL_MODULES[tool].label])) as Record<EnvTool, string>),
     default: 'venv',
   },
   {

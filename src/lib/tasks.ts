@@ -5,7 +5,7 @@
  * make (commands as typed in the project's environment).
  */
 import { checks, docsCommands } from './ci.js';
-import { ENV_TOOL_STRATEGIES } from './env-tools.js';
+import { ENV_TOOL_MODULES } from '../env-tools/index.js';
 import type { Answers } from './options.js';
 
 /** A `make VAR=value` setting that becomes a command-line flag when given. */
@@ -60,7 +60,7 @@ export function tasks(answers: Answers, run: string, install: string[]): Task[] 
 
 /** The generated Makefile: `make` alone lists the targets (the `## ` comments). */
 export function makefile(answers: Answers): string {
-  const env = ENV_TOOL_STRATEGIES[answers.envTool];
+  const env = ENV_TOOL_MODULES[answers.envTool];
   const list = tasks(answers, env.runner(answers), env.requirements(answers));
   const names = ['help', ...list.map((task) => task.name)];
   const lines = [
@@ -84,7 +84,7 @@ export function makefile(answers: Answers): string {
 
 /** README rows: [verb, summary, commands as typed in the project's environment]. */
 export function taskTable(answers: Answers): Array<[string, string, string]> {
-  const env = ENV_TOOL_STRATEGIES[answers.envTool];
+  const env = ENV_TOOL_MODULES[answers.envTool];
   return tasks(answers, env.runPrefix, [env.installCommand]).map((task) => {
     const flags = (task.variables ?? []).map((variable) => `[${variable.flag} ${variable.placeholder}]`);
     const commands = [...task.commands];

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ENV_TOOL_STRATEGIES } from '../../src/lib/env-tools.js';
+import { ENV_TOOL_MODULES } from '../../src/env-tools/index.js';
 import { availablePythons, findPython } from '../../src/lib/python.js';
 import type { EnvTool } from '../../src/lib/values.js';
 import { tmpFolder } from '../helpers.js';
@@ -101,7 +101,7 @@ async function runCi(project: Generated, ciFile: string, steps: Step[]): Promise
 
 /** `pre-commit run --all-files` in the clone's environment: every hook passes, nothing changes. */
 async function preCommitLeavesItClean(clone: string, envTool: EnvTool, runner: Runner | undefined) {
-  const prefix = ENV_TOOL_STRATEGIES[envTool].runPrefix;
+  const prefix = ENV_TOOL_MODULES[envTool].runPrefix;
   const output = await runStep(`${prefix}pre-commit run --all-files --show-diff-on-failure`, clone, runner, 'pre-commit');
   expect(output).not.toMatch(/Failed|files were modified/);
   const status = await execa('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: clone });
