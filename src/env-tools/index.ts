@@ -5,6 +5,7 @@
  */
 import type { EnvTool } from '../lib/values.js';
 import { conda } from './conda.js';
+import { pipenv } from './pipenv.js';
 import { poetry } from './poetry.js';
 import type { EnvToolModule } from './shared.js';
 import { uv } from './uv.js';
@@ -12,4 +13,4 @@ import { venv } from './venv.js';
 
 export type { CiEnvironment, Command, DependencyEditor, DockerInstall, EnvToolModule, FileEdit, GroupUse } from './shared.js';
 
-export const ENV_TOOL_MODULES: Record<EnvTool, EnvToolModule> = { venv, conda, poetry, uv };
+export const ENV_TOOL_MODULES: Record<EnvTool, EnvToolModule> = { venv, conda, poetry, uv, pipenv };

@@ -1,6 +1,6 @@
 /** The values of every choice option: a public contract. Kept free of imports to break cycles. */
 export const PYTHON_VERSIONS = ['3.11', '3.12', '3.13'] as const;
-export const ENV_TOOLS = ['venv', 'conda', 'poetry', 'uv'] as const;
+export const ENV_TOOLS = ['venv', 'conda', 'poetry', 'uv', 'pipenv'] as const;
 export const TRACKERS = ['mlflow', 'databricks', 'azureml', 'wandb', 'none'] as const;
 /** Trackers that speak the MLflow API and share its tracker module. */
 export const MLFLOW_TRACKERS = ['mlflow', 'databricks', 'azureml'] as const;
