@@ -8,6 +8,7 @@ import { isMap, isSeq, parseDocument } from 'yaml';
 import { toToml } from '../lib/toml.js';
 import { dependenciesFor, OPTIONAL_GROUPS, requirement, teamDependencies, type OptionalGroup, type PythonDependency } from '../lib/catalogue.js';
 import { distributionName } from '../lib/names.js';
+import { TRACKER_MODULES } from '../trackers/index.js';
 import type { Answers, EnvTool } from '../lib/options.js';
 
 export interface Command {
@@ -216,10 +217,11 @@ export function qualityTools(answers: Answers): Record<string, unknown> {
  * sdist installs and tests itself.
  */
 function sdistSources(answers: Answers, copied: readonly string[]): { folders: string[]; files: string[] } {
+  const tracker = TRACKER_MODULES[answers.tracker];
   return {
-    folders: ['tests', 'configs', ...(answers.tracker === 'databricks' || answers.tracker === 'azureml' ? ['jobs'] : [])],
+    folders: ['tests', 'configs', ...tracker.sdist.folders],
     // the suite checks that git ignores .env and keeps .env.example
-    files: ['.gitignore', '.env.example', 'Dockerfile', '.dockerignore', ...copied.filter((file) => !['pyproject.toml', 'README.md'].includes(file)), ...(answers.tracker === 'databricks' ? ['databricks.yml'] : [])],
+    files: ['.gitignore', '.env.example', 'Dockerfile', '.dockerignore', ...copied.filter((file) => !['pyproject.toml', 'README.md'].includes(file)), ...tracker.sdist.files],
   };
 }
 

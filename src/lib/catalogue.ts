@@ -2,8 +2,8 @@
  * The one catalogue of Python dependencies. Every env tool's files (requirements, environment.yml,
  * pyproject.toml for Poetry and uv, the Pipfile) are rendered from it, so every tool installs the same set.
  */
-import type { Answers, AnswerKey } from './options.js';
-import { MLFLOW_TRACKERS } from './values.js';
+import type { Answers } from './options.js';
+import { TRACKER_DEPENDENCIES, TRACKER_MODULES } from '../trackers/index.js';
 
 /**
  * `runtime` is the package's own; `dev` the test, lint and kernel tools every environment gets;
@@ -30,11 +30,10 @@ export interface PythonDependency {
   imports: readonly string[];
   /** conda-forge name, or null when conda-forge lacks it (it then goes to the `pip:` section). */
   conda: string | null;
-  /** When absent the dependency is always needed; else the answer values that need it. */
-  neededBy?: Partial<Record<AnswerKey, readonly string[]>>;
   /**
-   * Needed once a sub-generator adds it (recorded in the project's `extras`), and by the answers in
-   * `neededBy` if any.
+   * Needed only once a sub-generator adds it (recorded in the project's `extras`). Without it, a
+   * dependency is always needed, unless a tracker module names it (src/trackers/<tracker>.ts,
+   * `needs`): then projects with that tracker need it.
    */
   optional?: true;
   /** Ships neither inline types nor stubs: mypy is told not to analyse its `imports`. */
@@ -75,7 +74,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'runtime',
     imports: ['mlflow'],
     conda: 'mlflow-skinny',
-    neededBy: { tracker: MLFLOW_TRACKERS },
   },
   // What mlflow-skinny leaves out and the embedded SQLite store (`sqlite:///mlflow.db`) loads,
   // and what drivers.py asks which DBAPI module a URL needs (every project: sweeps use it); from
@@ -88,7 +86,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     imports: ['alembic'],
     conda: 'alembic',
     plugin: true,
-    neededBy: { tracker: MLFLOW_TRACKERS },
   },
   // mlflow_tracker.py stores models in the skops format.
   {
@@ -98,7 +95,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     imports: ['skops'],
     conda: 'skops',
     untyped: true,
-    neededBy: { tracker: MLFLOW_TRACKERS },
   },
   {
     name: 'databricks-sdk',
@@ -106,7 +102,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'runtime',
     imports: ['databricks'],
     conda: 'databricks-sdk',
-    neededBy: { tracker: ['databricks'] },
   },
   {
     name: 'azureml-mlflow',
@@ -115,7 +110,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     imports: ['azureml'],
     conda: null,
     plugin: true,
-    neededBy: { tracker: ['azureml'] },
   },
   {
     name: 'azure-ai-ml',
@@ -123,7 +117,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'runtime',
     imports: ['azure'],
     conda: 'azure-ai-ml',
-    neededBy: { tracker: ['azureml'] },
   },
   {
     name: 'azure-identity',
@@ -131,7 +124,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'runtime',
     imports: ['azure'],
     conda: 'azure-identity',
-    neededBy: { tracker: ['azureml'] },
   },
   {
     name: 'wandb',
@@ -139,7 +131,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'runtime',
     imports: ['wandb'],
     conda: 'wandb',
-    neededBy: { tracker: ['wandb'] },
   },
   { name: 'optuna', range: '>=4,<6', group: 'runtime', imports: ['optuna'], conda: 'optuna' },
   {
@@ -159,7 +150,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'dev',
     imports: ['mlflow'],
     conda: 'mlflow',
-    neededBy: { tracker: MLFLOW_TRACKERS },
   },
   // The `team` extra: what a shared MLflow server on PostgreSQL with artifacts in Azure Blob and
   // basic auth needs, and what `sweep --storage postgresql://...` needs. SQLAlchemy 2.1 maps a
@@ -181,7 +171,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     imports: ['azure'],
     conda: 'azure-storage-blob',
     plugin: true,
-    neededBy: { tracker: ['mlflow'] },
   },
   // `mlflow server --app-name basic-auth` refuses to start without it (CSRF protection).
   {
@@ -191,7 +180,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     imports: ['flask_wtf'],
     conda: 'flask-wtf',
     plugin: true,
-    neededBy: { tracker: ['mlflow'] },
   },
   { name: 'pytest', range: '>=8,<10', group: 'dev', imports: ['pytest', '_pytest'], conda: 'pytest' },
   { name: 'ruff', range: '>=0.17,<0.18', group: 'dev', imports: ['ruff'], conda: 'ruff' },
@@ -239,11 +227,10 @@ export const CATALOGUE: readonly PythonDependency[] = [
 
 /** Does this project need the dependency? */
 export function isNeeded(dependency: PythonDependency, answers: Answers): boolean {
-  if (dependency.optional && answers.extras?.includes(dependency.name)) return true;
-  if (!dependency.neededBy) return !dependency.optional;
-  return Object.entries(dependency.neededBy).some(([key, values]) =>
-    values.includes(String(answers[key as AnswerKey])),
-  );
+  if (dependency.optional) return answers.extras?.includes(dependency.name) ?? false;
+  // what a tracker needs is its module's to say
+  if (TRACKER_DEPENDENCIES.has(dependency.name)) return TRACKER_MODULES[answers.tracker].needs.includes(dependency.name);
+  return true;
 }
 
 /**

@@ -2,7 +2,8 @@
  * The template context: the answers plus what is derived from them, computed in one place.
  */
 import type { Answers } from './options.js';
-import { ENV_TOOLS, MLFLOW_TRACKERS, type Structure, type Tracker } from './values.js';
+import { ENV_TOOLS, type Structure } from './values.js';
+import { TRACKER_MODULES } from '../trackers/index.js';
 import { distributionName } from './names.js';
 import { ENV_TOOL_MODULES, type EnvToolModule, type GroupUse } from '../env-tools/index.js';
 import { OPTIONAL_GROUPS, type OptionalGroup } from './catalogue.js';
@@ -41,15 +42,6 @@ export const STRUCTURE_FACTS: Record<Structure, StructureFacts> = {
     dataDir: 'data',
     folders: { data: 'Data files (not committed; see .gitignore).', ...COMMON_FOLDERS },
   },
-};
-
-/** The name under which the generated project's config selects its tracker. */
-export const TRACKER_CONFIG_NAME: Record<Tracker, string> = {
-  mlflow: 'mlflow',
-  databricks: 'databricks',
-  azureml: 'azureml',
-  wandb: 'wandb',
-  none: 'local',
 };
 
 export interface TemplateContext extends Answers {
@@ -110,8 +102,8 @@ export function buildContext(answers: Answers, generatorVersion: string, written
     ...answers,
     distName: distributionName(answers.projectName) ?? answers.packageName,
     dataDir: structure.dataDir,
-    trackerName: TRACKER_CONFIG_NAME[answers.tracker],
-    usesMlflow: (MLFLOW_TRACKERS as readonly string[]).includes(answers.tracker),
+    trackerName: TRACKER_MODULES[answers.tracker].configName,
+    usesMlflow: TRACKER_MODULES[answers.tracker].mlflowApi,
     env,
     setup: env.setup(answers),
     run: env.runPrefix,

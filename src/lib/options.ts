@@ -5,6 +5,7 @@
  * Option names and values are a public contract: rename nothing without a major version.
  */
 import { ENV_TOOL_MODULES } from '../env-tools/index.js';
+import { TRACKER_MODULES } from '../trackers/index.js';
 import type { PythonDependency } from './catalogue.js';
 import {
   derivePackageName,
@@ -201,13 +202,8 @@ export const ANSWER_OPTIONS: readonly AnswerOption[] = [
     flag: 'tracker',
     description: 'Experiment tracker the runs are logged to.',
     message: 'Experiment tracker',
-    choices: choices(TRACKERS, {
-      mlflow: 'MLflow, embedded (SQLite in the project) or a team server',
-      databricks: 'MLflow on Databricks',
-      azureml: 'Azure Machine Learning (MLflow API)',
-      wandb: 'Weights & Biases',
-      none: 'None (runs written to a local folder)',
-    }),
+    // each tracker's label is its module's (src/trackers/<tracker>.ts)
+    choices: choices(TRACKERS, Object.fromEntries(TRACKERS.map((tracker) => [tracker, TRACKER_MODULES[tracker].label])) as Record<Tracker, string>),
     default: 'mlflow',
   },
   {
