@@ -157,7 +157,7 @@ describe('env tools install the same packages', () => {
     { tracker: 'mlflow', dataVersioning: 'dvc', dataStorage: 'azure', data: ['dvc', 'dvc-azure'] },
     { tracker: 'none', dataVersioning: 'none', dataStorage: 'gcs', data: ['fsspec', 'gcsfs'] },
   ];
-  it.each(answerSets)('with --tracker $tracker --data-versioning $dataVersioning --data-storage $dataStorage, venv, conda, poetry and uv list one runtime, dev, docs, notebook and team set', async ({ data, ...answers }) => {
+  it.each(answerSets)('with --tracker $tracker --data-versioning $dataVersioning --data-storage $dataStorage, every env tool lists one runtime, dev, docs, notebook and team set', async ({ data, ...answers }) => {
     const sets: Record<string, { runtime: string[]; all: string[]; team: string[] }> = {};
     for (const envTool of ENV_TOOLS) {
       const result = await runApp('same', { envTool, ...answers });
@@ -185,6 +185,13 @@ describe('env tools install the same packages', () => {
         all = names([...environment.dependencies, ...(pip?.pip ?? [])]).map((name) => (PYPI_NAME.get(name) ?? name).toLowerCase());
         const extra = parseYaml(readFileSync(path.join(root, 'environment-team.yml'), 'utf8')) as { dependencies: string[] };
         team = names(extra.dependencies).map((name) => (PYPI_NAME.get(name) ?? name).toLowerCase());
+      } else if (envTool === 'pipenv') {
+        const pipfile = parseToml(readFileSync(path.join(root, 'Pipfile'), 'utf8')) as Record<string, Record<string, unknown>>;
+        expect(names(Object.keys(pipfile.packages!))).toEqual(runtime);
+        // the project itself is a dev package (editable), not a dependency
+        const devPackages = Object.keys(pipfile['dev-packages']!).filter((name) => name !== 'same');
+        all = names(['packages', 'docs', 'notebook'].flatMap((category) => Object.keys(pipfile[category]!)).concat(devPackages));
+        team = names(Object.keys(pipfile.team!));
       } else {
         const groups = pyproject['dependency-groups'] ?? {};
         expect(Object.keys(groups).sort()).toEqual(['dev', 'docs', 'notebook']);

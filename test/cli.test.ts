@@ -18,7 +18,7 @@ function snapshotTree(root: string): Record<string, string> {
 describe('mlexp: bad input is one line, a non-zero exit, and nothing written', () => {
   const cases: Array<[string, string[], RegExp, ((cwd: string) => void)?]> = [
     ['unknown tracker', ['demo', '--yes', '--tracker', 'mlfow'], /invalid --tracker 'mlfow': use one of/],
-    ['unknown env tool', ['demo', '--yes', '--env-tool', 'pipenv'], /invalid --env-tool 'pipenv'/],
+    ['unknown env tool', ['demo', '--yes', '--env-tool', 'pixi'], /invalid --env-tool 'pixi'/],
     ['unsupported python', ['demo', '--yes', '--python', '3.9'], /invalid --python '3.9'/],
     ['package name with a dash', ['demo', '--yes', '--package-name', 'my-pkg'], /not a lowercase Python identifier/],
     ['package name that is a keyword', ['demo', '--yes', '--package-name', 'class'], /Python keyword/],

@@ -19,7 +19,7 @@ import { rawArgument, registerOptions, resolveAnswers, type RunFlags } from '../
 import { validateAnswer, type Answers } from '../options/options.js';
 import type { RenderInputs } from '../options/catalogue.js';
 import { isEmptyOrMissing, readStoredConfig } from '../project/yo-rc.js';
-import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import { ENV_TOOL_MODULES } from '../env-tools/index.js';
 import { availablePythons } from '../project/python.js';
 import { readJournal, stoppedRunLine } from '../project/journal.js';
 import { lockProject } from '../project/lock.js';
@@ -159,7 +159,7 @@ export default class AppGenerator extends Generator {
     const relative = path.relative(this.env.cwd, root) || '.';
     const said = repository === NO_REPOSITORY ? '' : (repository ?? '');
     this.log(`\nCreated ${this.answers.projectName} in ${relative}.${said ? ` ${said}` : ''} Next:`);
-    const env = ENV_TOOL_STRATEGIES[this.answers.envTool];
+    const env = ENV_TOOL_MODULES[this.answers.envTool];
     const activate = env.activate?.(this.answers);
     const steps = this.installed ? (activate ? [activate] : []) : env.setup(this.answers);
     // CI installs from the committed lock file: one written after the first commit must be committed

@@ -13,7 +13,7 @@ import { UserError } from '../core/errors.js';
 import { commitInside } from '../project/write-files.js';
 import { readJournal, stoppedRunLine } from '../project/journal.js';
 import { lockProject } from '../project/lock.js';
-import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import { ENV_TOOL_MODULES } from '../env-tools/index.js';
 import { yamlScalar } from '../render/yaml-scalar.js';
 import { layerIdsForBlock, loadLayers, resolveTemplates, TEMPLATES_ROOT } from '../render/layers.js';
 import { ANSWER_KEYS, validateAnswer, type Answers } from '../options/options.js';
@@ -153,7 +153,7 @@ export abstract class BlockGenerator extends Generator {
 
   async end(): Promise<void> {
     await this.release?.();
-    const run = ENV_TOOL_STRATEGIES[this.answers.envTool].runPrefix;
+    const run = ENV_TOOL_MODULES[this.answers.envTool].runPrefix;
     this.log(`\nAdded ${this.kind} '${this.blockName}'. Try it:`);
     this.log(`  ${run}pytest`);
     this.log(`  ${run}python -m ${this.answers.packageName} run --config configs/${this.blockName}.yaml`);

@@ -1,9 +1,9 @@
 /**
  * The one catalogue of Python dependencies. Every env tool's files (requirements, environment.yml,
- * pyproject.toml for Poetry and uv) are rendered from it, so all four install the same set.
+ * pyproject.toml for Poetry and uv, the Pipfile) are rendered from it, so every tool installs the same set.
  */
 import type { Answers, AnswerKey } from './answers.js';
-import { MLFLOW_TRACKERS } from './values.js';
+import { TRACKER_DEPENDENCIES, TRACKER_MODULES } from '../trackers/index.js';
 
 /**
  * `runtime` is the package's own; `dev` the test, lint and kernel tools every environment gets;
@@ -35,8 +35,9 @@ export interface PythonDependency {
   /** Not needed when an answer has one of these values, whatever `neededBy` says. */
   notWith?: Partial<Record<AnswerKey, readonly string[]>>;
   /**
-   * Needed once a sub-generator adds it (recorded in the project's `extras`), and by the answers in
-   * `neededBy` if any.
+   * Needed only once a sub-generator adds it (recorded in the project's `extras`). Without it, a
+   * dependency is always needed, unless a tracker module names it (src/trackers/<tracker>.ts,
+   * `needs`): then projects with that tracker need it.
    */
   optional?: true;
   /** Ships neither inline types nor stubs: mypy is told not to analyse its `imports`. */
@@ -77,7 +78,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'runtime',
     imports: ['mlflow'],
     conda: 'mlflow-skinny',
-    neededBy: { tracker: MLFLOW_TRACKERS },
   },
   // What mlflow-skinny leaves out and the embedded SQLite store (`sqlite:///mlflow.db`) loads,
   // and what drivers.py asks which DBAPI module a URL needs (every project: sweeps use it); from
@@ -90,7 +90,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     imports: ['alembic'],
     conda: 'alembic',
     plugin: true,
-    neededBy: { tracker: MLFLOW_TRACKERS },
   },
   // mlflow_tracker.py stores models in the skops format.
   {
@@ -100,7 +99,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     imports: ['skops'],
     conda: 'skops',
     untyped: true,
-    neededBy: { tracker: MLFLOW_TRACKERS },
   },
   {
     name: 'databricks-sdk',
@@ -108,7 +106,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'runtime',
     imports: ['databricks'],
     conda: 'databricks-sdk',
-    neededBy: { tracker: ['databricks'] },
   },
   {
     name: 'azureml-mlflow',
@@ -117,7 +114,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     imports: ['azureml'],
     conda: null,
     plugin: true,
-    neededBy: { tracker: ['azureml'] },
   },
   {
     name: 'azure-ai-ml',
@@ -125,7 +121,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'runtime',
     imports: ['azure'],
     conda: 'azure-ai-ml',
-    neededBy: { tracker: ['azureml'] },
   },
   {
     name: 'azure-identity',
@@ -133,7 +128,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'runtime',
     imports: ['azure'],
     conda: 'azure-identity',
-    neededBy: { tracker: ['azureml'] },
   },
   {
     name: 'wandb',
@@ -141,7 +135,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'runtime',
     imports: ['wandb'],
     conda: 'wandb',
-    neededBy: { tracker: ['wandb'] },
   },
   { name: 'optuna', range: '>=4,<6', group: 'runtime', imports: ['optuna'], conda: 'optuna' },
   // --data-storage without DVC: sync.py copies data/ through fsspec, and fsspec loads the
@@ -203,7 +196,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'dev',
     imports: ['mlflow'],
     conda: 'mlflow',
-    neededBy: { tracker: MLFLOW_TRACKERS },
   },
   // The `team` extra: what a shared MLflow server on PostgreSQL with artifacts in Azure Blob and
   // basic auth needs, and what `sweep --storage postgresql://...` needs. SQLAlchemy 2.1 maps a
@@ -225,7 +217,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     imports: ['azure'],
     conda: 'azure-storage-blob',
     plugin: true,
-    neededBy: { tracker: ['mlflow'] },
   },
   // `mlflow server --app-name basic-auth` refuses to start without it (CSRF protection).
   {
@@ -235,7 +226,6 @@ export const CATALOGUE: readonly PythonDependency[] = [
     imports: ['flask_wtf'],
     conda: 'flask-wtf',
     plugin: true,
-    neededBy: { tracker: ['mlflow'] },
   },
   // --data-versioning dvc: the `dvc` command (data.py runs it as `python -m dvc`) and the plugin
   // that speaks the --data-storage remote's protocol. A workflow tool, like pre-commit: dev set.
@@ -325,6 +315,8 @@ export function isNeeded(dependency: PythonDependency, answers: Answers): boolea
   );
   if (excluded) return false;
   if (dependency.optional && answers.extras?.includes(dependency.name)) return true;
+  // what a tracker needs is its module's to say
+  if (TRACKER_DEPENDENCIES.has(dependency.name)) return TRACKER_MODULES[answers.tracker].needs.includes(dependency.name);
   if (!dependency.neededBy) return !dependency.optional;
   return Object.entries(dependency.neededBy).some(([key, values]) =>
     values.includes(String(answers[key as AnswerKey])),

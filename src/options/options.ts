@@ -4,6 +4,8 @@
  *
  * Option names and values are a public contract: rename nothing without a major version.
  */
+import { ENV_TOOL_MODULES } from '../env-tools/index.js';
+import { TRACKER_MODULES } from '../trackers/index.js';
 import {
   derivePackageName,
   quoted,
@@ -174,12 +176,8 @@ export const ANSWER_OPTIONS: readonly AnswerOption[] = [
     flag: 'env-tool',
     description: 'Tool that creates the environment and installs the dependencies.',
     message: 'Environment tool',
-    choices: choices(ENV_TOOLS, {
-      venv: 'venv + pip (requirements files)',
-      conda: 'Conda (environment.yml, conda-forge)',
-      poetry: 'Poetry 2 (pyproject.toml + poetry.lock)',
-      uv: 'uv (pyproject.toml + uv.lock)',
-    }),
+    // each tool's label is its module's (src/env-tools/<tool>.ts)
+    choices: choices(ENV_TOOLS, Object.fromEntries(ENV_TOOLS.map((tool) => [tool, ENV_TOOL_MODULES[tool].label])) as Record<EnvTool, string>),
     default: 'venv',
   },
   {
@@ -188,13 +186,8 @@ export const ANSWER_OPTIONS: readonly AnswerOption[] = [
     flag: 'tracker',
     description: 'Experiment tracker the runs are logged to.',
     message: 'Experiment tracker',
-    choices: choices(TRACKERS, {
-      mlflow: 'MLflow, embedded (SQLite in the project) or a team server',
-      databricks: 'MLflow on Databricks',
-      azureml: 'Azure Machine Learning (MLflow API)',
-      wandb: 'Weights & Biases',
-      none: 'None (runs written to a local folder)',
-    }),
+    // each tracker's label is its module's (src/trackers/<tracker>.ts)
+    choices: choices(TRACKERS, Object.fromEntries(TRACKERS.map((tracker) => [tracker, TRACKER_MODULES[tracker].label])) as Record<Tracker, string>),
     default: 'mlflow',
   },
   {

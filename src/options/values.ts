@@ -1,9 +1,7 @@
 /** The values of every choice option: a public contract, and the floor the option model stands on. */
 export const PYTHON_VERSIONS = ['3.11', '3.12', '3.13'] as const;
-export const ENV_TOOLS = ['venv', 'conda', 'poetry', 'uv'] as const;
+export const ENV_TOOLS = ['venv', 'conda', 'poetry', 'uv', 'pipenv'] as const;
 export const TRACKERS = ['mlflow', 'databricks', 'azureml', 'wandb', 'none'] as const;
-/** Trackers that speak the MLflow API and share its tracker module. */
-export const MLFLOW_TRACKERS = ['mlflow', 'databricks', 'azureml'] as const;
 export const STRUCTURES = ['ccds', 'generic'] as const;
 export const LICENSES = ['MIT', 'BSD-3-Clause', 'Apache-2.0', 'none'] as const;
 export const CIS = ['github', 'azure-pipelines', 'none'] as const;

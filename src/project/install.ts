@@ -5,7 +5,7 @@
  */
 import { execa } from 'execa';
 import { UserError } from '../core/errors.js';
-import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import { ENV_TOOL_MODULES } from '../env-tools/index.js';
 import type { Answers } from '../options/options.js';
 import { findPython } from './python.js';
 
@@ -18,7 +18,7 @@ async function runs(command: string, cwd: string): Promise<boolean> {
 
 /** Install the environment; resolves to false when the tool is missing and nothing was installed. */
 export async function installProject(root: string, answers: Answers, log: (message: string) => void): Promise<boolean> {
-  const strategy = ENV_TOOL_STRATEGIES[answers.envTool];
+  const strategy = ENV_TOOL_MODULES[answers.envTool];
   const python = findPython(answers.python);
   if (strategy.needsPython && python === undefined) {
     log(`\npython${answers.python} was not found (on PATH or in pyenv), so nothing was installed: the steps below do it once it is.`);
@@ -33,9 +33,10 @@ export async function installProject(root: string, answers: Answers, log: (messa
     log(`\n${first.command} was not found, so nothing was installed: the steps below do it once it is.`);
     return false;
   }
-  for (const { command, args } of commands) {
-    log(`\n$ ${[command, ...args].join(' ')}`);
-    const result = await execa(command, args, { cwd: root, stdio: 'inherit', reject: false });
+  for (const { command, args, env } of commands) {
+    const assignments = Object.entries(env ?? {}).map(([name, value]) => `${name}=${value} `);
+    log(`\n$ ${assignments.join('')}${[command, ...args].join(' ')}`);
+    const result = await execa(command, args, { cwd: root, stdio: 'inherit', reject: false, env });
     if (result.exitCode !== 0) {
       throw new UserError(
         `\`${[command, ...args].join(' ')}\` failed (exit ${result.exitCode}); the project is written: fix the cause, then run in ${root}: ${strategy.setup(answers).join(' && ')}`,

@@ -5,48 +5,18 @@
  * notebooks and `mkdocs build --strict`; the GitHub workflow also builds the container image.
  */
 import { stringify as toYaml } from 'yaml';
-import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import { ENV_TOOL_MODULES } from '../env-tools/index.js';
 import { distributionName } from '../options/names.js';
-import type { Answers, Ci, EnvTool } from '../options/options.js';
-
-/** Shell lines that create the environment on a fresh CI machine, and the prefix to run inside it. */
-interface CiEnvironment {
-  install: string[];
-  run: string;
-}
-
-/** A shell line that fails CI, saying what to do, when the committed lock file is missing or stale. */
-function lockedOrFail(check: string, lock: string, file: string): string {
-  return `${check} || { echo "${file} is missing or out of date: run '${lock}' and commit ${file}" >&2; exit 1; }`;
-}
-
-function ciEnvironment(answers: Answers): CiEnvironment {
-  const name = distributionName(answers.projectName) ?? answers.packageName;
-  const byTool: Record<EnvTool, CiEnvironment> = {
-    venv: { install: ['python -m pip install -r requirements-dev.txt -e .'], run: '' },
-    conda: {
-      install: ['conda env create -f environment.yml'],
-      run: `conda run --no-capture-output -n ${name} `,
-    },
-    poetry: {
-      install: ['python -m pip install "poetry>=2.2,<3"', lockedOrFail('poetry check --lock', 'poetry lock', 'poetry.lock'), 'poetry install'],
-      run: 'poetry run ',
-    },
-    uv: {
-      install: ['python -m pip install "uv>=0.9"', lockedOrFail('uv sync --locked', 'uv lock', 'uv.lock')],
-      run: 'uv run ',
-    },
-  };
-  return byTool[answers.envTool];
-}
+import type { Answers } from '../options/answers.js';
+import type { Ci } from '../options/values.js';
 
 /**
  * `mkdocs build --strict` with the docs group added the env tool's way, each command behind `run`
- * where it runs in the environment (a group pip installs goes into the environment's python).
+ * where it runs in the environment (the group's install only when the tool says it runs inside).
  */
 export function docsCommands(answers: Answers, run: string): string[] {
-  const docs = ENV_TOOL_STRATEGIES[answers.envTool].group('docs');
-  const install = docs.install?.startsWith('python ') ? `${run}${docs.install}` : docs.install;
+  const docs = ENV_TOOL_MODULES[answers.envTool].group('docs');
+  const install = docs.install && docs.installsInside ? `${run}${docs.install}` : docs.install;
   return [...(install ? [install] : []), `${docs.run || run}mkdocs build --strict`];
 }
 
@@ -69,16 +39,7 @@ export function checks(answers: Answers, run: string): Check[] {
 }
 
 function githubWorkflow(answers: Answers): string {
-  const environment = ciEnvironment(answers);
-  const setup =
-    answers.envTool === 'conda'
-      ? [
-          {
-            uses: 'conda-incubator/setup-miniconda@v3',
-            with: { 'miniforge-version': 'latest', 'python-version': answers.python },
-          },
-        ]
-      : [{ uses: 'actions/setup-python@v5', with: { 'python-version': answers.python } }];
+  const environment = ENV_TOOL_MODULES[answers.envTool].ci(answers);
   const workflow = {
     name: 'CI',
     on: { push: { branches: ['main'] }, pull_request: {} },
@@ -88,7 +49,7 @@ function githubWorkflow(answers: Answers): string {
         defaults: { run: { shell: 'bash -el {0}' } },
         steps: [
           { uses: 'actions/checkout@v4' },
-          ...setup,
+          ...environment.github,
           { name: 'Create the environment', run: environment.install.join('\n') },
           ...checks(answers, environment.run).map(({ name, run }) => ({ name, run })),
         ],
@@ -107,17 +68,13 @@ function githubWorkflow(answers: Answers): string {
 }
 
 function azurePipeline(answers: Answers): string {
-  const environment = ciEnvironment(answers);
-  const setup =
-    answers.envTool === 'conda'
-      ? [{ bash: 'echo "##vso[task.prependpath]$CONDA/bin"', displayName: 'Put conda on PATH' }]
-      : [{ task: 'UsePythonVersion@0', inputs: { versionSpec: answers.python }, displayName: 'Use Python' }];
+  const environment = ENV_TOOL_MODULES[answers.envTool].ci(answers);
   const pipeline = {
     trigger: { branches: { include: ['main'] } },
     pr: { branches: { include: ['main'] } },
     pool: { vmImage: 'ubuntu-latest' },
     steps: [
-      ...setup,
+      ...environment.azure,
       { bash: environment.install.join('\n'), displayName: 'Create the environment' },
       ...checks(answers, environment.run).map(({ name, run }) => ({ bash: run, displayName: name })),
     ],

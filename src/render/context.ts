@@ -1,9 +1,10 @@
 /**
  * The template context: the answers plus what is derived from them, computed in one place.
  */
-import { MLFLOW_TRACKERS, type Structure, type Tracker } from '../options/values.js';
+import { ENV_TOOLS, type Structure } from '../options/values.js';
+import { TRACKER_MODULES } from '../trackers/index.js';
 import { distributionName, errorClassName } from '../options/names.js';
-import { ENV_TOOL_STRATEGIES, type EnvToolStrategy, type GroupUse } from '../lib/env-tools.js';
+import { ENV_TOOL_MODULES, type EnvToolModule, type GroupUse } from '../env-tools/index.js';
 import { OPTIONAL_GROUPS, type OptionalGroup, type RenderInputs } from '../options/catalogue.js';
 import { taskTable } from './tasks.js';
 import { dataFacts, type DataFacts } from './data-storage.js';
@@ -43,15 +44,6 @@ export const STRUCTURE_FACTS: Record<Structure, StructureFacts> = {
   },
 };
 
-/** The name under which the generated project's config selects its tracker. */
-export const TRACKER_CONFIG_NAME: Record<Tracker, string> = {
-  mlflow: 'mlflow',
-  databricks: 'databricks',
-  azureml: 'azureml',
-  wandb: 'wandb',
-  none: 'local',
-};
-
 export interface TemplateContext extends RenderInputs {
   distName: string;
   /** The package's base exception class, named after it (`churn_model` → `ChurnModelError`). */
@@ -59,7 +51,7 @@ export interface TemplateContext extends RenderInputs {
   dataDir: string;
   trackerName: string;
   usesMlflow: boolean;
-  env: EnvToolStrategy;
+  env: EnvToolModule;
   /** Shell lines that create the environment, from the project root. */
   setup: string[];
   /** Prefix that runs a command inside the environment (`uv run `), empty when activated. */
@@ -68,6 +60,18 @@ export interface TemplateContext extends RenderInputs {
   groups: Record<OptionalGroup, GroupUse>;
   /** The command that adds the optional `team` extra (a shared server, a PostgreSQL sweep storage). */
   installTeam: string;
+  /** Whether commands are typed in the activated environment (else behind `run`, from the root). */
+  activated: boolean;
+  /** The env tool's phrases for the docs (src/env-tools/<tool>.ts, `docs`). */
+  kernel: string;
+  imageInstallsFrom: string;
+  withoutMake: string;
+  /** The env files each run records, as a Python tuple literal (reproducibility.py's LOCK_PATTERNS). */
+  lockPatterns: string;
+  /** The same, in prose for the docs: "`uv.lock`", "`Pipfile` or `Pipfile.lock`". */
+  recordedFiles: string;
+  /** Every env tool the generator offers, in prose ("venv, conda, … and pipenv"). */
+  envTools: string;
   year: number;
   generatorVersion: string;
   /** Layout lines for the README, for the folders actually generated: [folder, description]. */
@@ -82,9 +86,17 @@ export interface TemplateContext extends RenderInputs {
   yaml: (value: string) => string;
 }
 
+/** Strings as a Python tuple literal: `("a", "b")`, `("a",)`. */
+const pythonTuple = (items: readonly string[]) =>
+  `(${items.map((item) => JSON.stringify(item)).join(', ')}${items.length === 1 ? ',' : ''})`;
+
+/** `a`, `a or b`, `a, b or c`. */
+const orList = (items: readonly string[]) =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+
 export function buildContext(answers: RenderInputs, generatorVersion: string, writtenPaths: readonly string[]): TemplateContext {
   const structure = STRUCTURE_FACTS[answers.structure];
-  const env = ENV_TOOL_STRATEGIES[answers.envTool];
+  const env = ENV_TOOL_MODULES[answers.envTool];
   const written = new Set(writtenPaths.map((path) => path.split('/').slice(0, -1).join('/')));
   const hasFolder = (folder: string) => [...written].some((dir) => dir === folder || dir.startsWith(`${folder}/`));
   const layout = Object.entries(structure.folders).filter(([folder]) => hasFolder(folder));
@@ -95,13 +107,20 @@ export function buildContext(answers: RenderInputs, generatorVersion: string, wr
     distName: distributionName(answers.projectName) ?? answers.packageName,
     errorName: errorClassName(answers.packageName),
     dataDir: structure.dataDir,
-    trackerName: TRACKER_CONFIG_NAME[answers.tracker],
-    usesMlflow: (MLFLOW_TRACKERS as readonly string[]).includes(answers.tracker),
+    trackerName: TRACKER_MODULES[answers.tracker].configName,
+    usesMlflow: TRACKER_MODULES[answers.tracker].mlflowApi,
     env,
     setup: env.setup(answers),
     run: env.runPrefix,
     groups: Object.fromEntries(OPTIONAL_GROUPS.map((group) => [group, env.group(group)])) as Record<OptionalGroup, GroupUse>,
     installTeam: env.installTeam,
+    activated: env.activate !== undefined,
+    kernel: env.docs.kernel(answers),
+    imageInstallsFrom: env.docs.imageInstallsFrom,
+    withoutMake: env.docs.withoutMake(answers),
+    lockPatterns: pythonTuple(env.recordedFiles),
+    envTools: `${ENV_TOOLS.slice(0, -1).join(', ')} and ${ENV_TOOLS.at(-1)}`,
+    recordedFiles: orList(env.recordedFiles.map((file) => `\`${file}\``)),
     year: new Date().getFullYear(),
     generatorVersion,
     layout,

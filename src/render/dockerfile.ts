@@ -1,12 +1,12 @@
 /**
  * The project's container: a two-stage Dockerfile whose build stage installs the runtime set with
- * the env tool's own files (each tool's lines come from its strategy's `docker`, src/lib/env-tools.ts),
+ * the env tool's own files (each tool's lines come from its module's `docker`, src/env-tools/),
  * and whose runtime stage holds only that venv, the configs and a non-root user. The image runs
  * `python -m <package> run`; any other sub-command can be given to `docker run`.
  */
 import type { Answers } from '../options/options.js';
 import { distributionName } from '../options/names.js';
-import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import { ENV_TOOL_MODULES } from '../env-tools/index.js';
 
 /** The unprivileged user the image runs as, with a fixed uid (and gid) so mounts can be granted to it. */
 export const IMAGE_USER = 'experiment';
@@ -21,18 +21,13 @@ const env = (values: Record<string, string>) =>
     .map(([key, value]) => `${key}=${value}`)
     .join(' \\\n    ')}`;
 
-/** Files the image's build stage copies for the project's own install, beside `src/`. */
-function projectFiles(answers: Answers): string[] {
-  return ['pyproject.toml', 'README.md', ...(answers.envTool === 'venv' || answers.envTool === 'conda' ? ['MANIFEST.in'] : [])];
-}
-
 export function dockerfile(answers: Answers): string {
-  const strategy = ENV_TOOL_STRATEGIES[answers.envTool];
+  const strategy = ENV_TOOL_MODULES[answers.envTool];
   const install = strategy.docker(answers);
   const image = distributionName(answers.projectName) ?? answers.packageName;
   const venv = { VIRTUAL_ENV: '/opt/venv', PATH: '/opt/venv/bin:$PATH' };
   const dependencyFiles = install.dependencyFiles;
-  const laterFiles = projectFiles(answers).filter((file) => !dependencyFiles.includes(file));
+  const laterFiles = install.projectFiles.filter((file) => !dependencyFiles.includes(file));
   const lines = [
     '# syntax=docker/dockerfile:1',
     `# The experiment as an image: \`docker build --tag ${image} .\`, then \`docker run --rm ${image}\``,

@@ -46,7 +46,7 @@ export const APP_LAYERS: {
   [K in 'structure' | 'envTool' | 'tracker' | 'license' | 'dataVersioning' | 'dataStorage']: Record<Answers[K], LayerId>;
 } = {
   structure: { ccds: 'structure/ccds', generic: 'structure/generic' },
-  envTool: { venv: 'envTool/venv', conda: 'envTool/conda', poetry: 'envTool/poetry', uv: 'envTool/uv' },
+  envTool: { venv: 'envTool/venv', conda: 'envTool/conda', poetry: 'envTool/poetry', uv: 'envTool/uv', pipenv: 'envTool/pipenv' },
   tracker: {
     mlflow: 'tracker/mlflow',
     databricks: 'tracker/databricks',

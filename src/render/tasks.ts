@@ -5,7 +5,7 @@
  * make (commands as typed in the project's environment).
  */
 import { checks, docsCommands } from './ci.js';
-import { ENV_TOOL_STRATEGIES } from '../lib/env-tools.js';
+import { ENV_TOOL_MODULES } from '../env-tools/index.js';
 import type { Answers } from '../options/options.js';
 
 /** A `make VAR=value` setting that becomes a command-line flag when given. */
@@ -85,7 +85,7 @@ function syncTasks(answers: Answers, run: string, cli: string): Task[] {
 
 /** The generated Makefile: `make` alone lists the targets (the `## ` comments). */
 export function makefile(answers: Answers): string {
-  const env = ENV_TOOL_STRATEGIES[answers.envTool];
+  const env = ENV_TOOL_MODULES[answers.envTool];
   const list = tasks(answers, env.runner(answers), env.requirements(answers));
   const names = ['help', ...list.map((task) => task.name)];
   const lines = [
@@ -109,7 +109,7 @@ export function makefile(answers: Answers): string {
 
 /** README rows: [verb, summary, commands as typed in the project's environment]. */
 export function taskTable(answers: Answers): Array<[string, string, string]> {
-  const env = ENV_TOOL_STRATEGIES[answers.envTool];
+  const env = ENV_TOOL_MODULES[answers.envTool];
   return tasks(answers, env.runPrefix, [env.installCommand]).map((task) => {
     const flags = (task.variables ?? []).map((variable) => `[${variable.flag} ${variable.placeholder}]`);
     const commands = [...task.commands];

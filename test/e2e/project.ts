@@ -21,6 +21,9 @@ export function projectEnv(extra: Record<string, string> = {}): Record<string, s
     WANDB_MODE: 'offline',
     WANDB_SILENT: 'true',
     POETRY_VIRTUALENVS_IN_PROJECT: 'true',
+    // pipenv: never the venv the tests may run in, no spinner in the logs
+    PIPENV_IGNORE_VIRTUALENVS: '1',
+    PIPENV_NOSPIN: '1',
     UV_PYTHON_DOWNLOADS: 'never',
     PYTHONDONTWRITEBYTECODE: undefined,
     ...extra,
@@ -53,6 +56,8 @@ function inEnvironment(project: Generated, command: string, args: string[]): [st
       return ['uv', ['run', '--frozen', command, ...args]];
     case 'poetry':
       return ['poetry', ['run', command, ...args]];
+    case 'pipenv':
+      return ['pipenv', ['run', command, ...args]];
     default:
       return [path.join(project.root, '.venv', 'bin', command), args];
   }

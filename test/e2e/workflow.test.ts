@@ -13,11 +13,11 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ENV_TOOL_STRATEGIES } from '../../src/lib/env-tools.js';
+import { ENV_TOOL_MODULES } from '../../src/env-tools/index.js';
 import { availablePythons, findPython } from '../../src/project/python.js';
 import type { EnvTool } from '../../src/options/values.js';
-import { tmpFolder } from '../helpers.js';
-import { generate, projectEnv, type Generated } from './project.js';
+import { ROOT, tmpFolder } from '../helpers.js';
+import { generate, projectEnv, runId, runInProject, type Generated } from './project.js';
 
 interface Step {
   name?: string;
@@ -101,7 +101,7 @@ async function runCi(project: Generated, ciFile: string, steps: Step[]): Promise
 
 /** `pre-commit run --all-files` in the clone's environment: every hook passes, nothing changes. */
 async function preCommitLeavesItClean(clone: string, envTool: EnvTool, runner: Runner | undefined) {
-  const prefix = ENV_TOOL_STRATEGIES[envTool].runPrefix;
+  const prefix = ENV_TOOL_MODULES[envTool].runPrefix;
   const output = await runStep(`${prefix}pre-commit run --all-files --show-diff-on-failure`, clone, runner, 'pre-commit');
   expect(output).not.toMatch(/Failed|files were modified/);
   const status = await execa('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: clone });
@@ -134,6 +134,32 @@ describe('a generated project passes its own GitHub workflow, run step by step o
       expect(existsSync(path.join(clone, 'site', 'reference', 'index.html'))).toBe(true);
       await preCommitLeavesItClean(clone, envTool, runner);
     }
+  });
+
+  // the env tool added through its module alone (src/env-tools/pipenv.ts): the generator's install
+  // step runs pipenv and locks, the example experiment runs into the embedded MLflow and records
+  // Pipfile.lock, then the project's own CI installs from that lock on a fresh clone and passes
+  it('pipenv (Python 3.11): installs with pipenv, runs into the tracker, passes its own CI', async () => {
+    const project = await generate('ci-pipenv', { 'env-tool': 'pipenv', python: '3.11' });
+    expect(existsSync(path.join(project.root, '.venv', 'bin', 'python'))).toBe(true); // in the project, as the docs say
+    const committed = await execa('git', ['ls-files', 'Pipfile', 'Pipfile.lock'], { cwd: project.root });
+    expect(committed.stdout.split('\n')).toEqual(['Pipfile', 'Pipfile.lock']);
+    const run = await runInProject(project, 'python', ['-m', 'ci_pipenv', 'run']);
+    const id = runId(run.output);
+    expect((await runInProject(project, 'python', ['-m', 'ci_pipenv', 'compare'])).output).toContain(id);
+    const logged = JSON.parse(
+      (await runInProject(project, 'python', [path.join(ROOT, 'test/e2e/readback.py'), `sqlite:///${project.root}/mlflow.db`, id])).output,
+    ) as { status: string; artifacts: string[] };
+    expect(logged.status).toBe('FINISHED');
+    expect(logged.artifacts).toEqual(expect.arrayContaining(['environment/Pipfile', 'environment/Pipfile.lock']));
+    const { test: job } = (parseYaml(readFileSync(path.join(project.root, '.github/workflows/ci.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: Step[] }>;
+    }).jobs;
+    const { clone, runner, ran } = await runCi(project, 'ci.yml job test', job!.steps);
+    expect(ran).toEqual(expect.arrayContaining(['Create the environment', 'Lint', 'Type check', 'Test', 'Notebooks have no outputs', 'Docs']));
+    expect(existsSync(path.join(clone, '.venv', 'bin', 'python'))).toBe(true);
+    expect(existsSync(path.join(clone, 'site', 'reference', 'index.html'))).toBe(true);
+    await preCommitLeavesItClean(clone, 'pipenv', runner);
   });
 
   it('a uv project whose uv.lock is stale fails CI at the install, saying to run uv lock', async () => {

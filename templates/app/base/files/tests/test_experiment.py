@@ -10,6 +10,7 @@ from sklearn.dummy import DummyClassifier
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.registry import MODELS, TRACKERS
+from <%- packageName %>.reproducibility import LOCK_PATTERNS
 
 from conftest import CONFIG_FILES, commit_project, example_data_file, fast_config
 from mocks import MockTracker
@@ -44,7 +45,9 @@ def test_every_config_runs(path):
 
 
 def test_run_records_config_environment_and_params(project):
-    (project / "requirements.txt").write_text("numpy\n")
+    # the env tool's own file, as each run records it (a name, not a glob)
+    lock_file = next(pattern for pattern in LOCK_PATTERNS if "*" not in pattern)
+    (project / lock_file).write_text("numpy\n")
     config = fast_config("experiment.yaml", "model.params.C=0.5")
     tracker = TRACKERS.build("local")
     run_id = run_experiment(config, tracker=tracker).run_id
@@ -59,7 +62,7 @@ def test_run_records_config_environment_and_params(project):
     assert recorded == config.to_dict()
     packages = tracker.read_artifact(run_id, "environment/packages.txt").decode()
     assert "numpy==" in packages and "pandas==" in packages
-    assert tracker.read_artifact(run_id, "environment/requirements.txt") == b"numpy\n"
+    assert tracker.read_artifact(run_id, f"environment/{lock_file}") == b"numpy\n"
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

@@ -29,7 +29,8 @@ from <%- packageName %>.trackers.base import Run
 CONFIG_ARTIFACT = "config.yaml"
 PACKAGES_ARTIFACT = "environment/packages.txt"
 DIFF_ARTIFACT = "git.diff"
-LOCK_PATTERNS = ("uv.lock", "poetry.lock", "environment.yml", "requirements*.txt")
+# the files that pin or declare the <%- envTool %> environment, recorded with every run
+LOCK_PATTERNS = <%- lockPatterns %>
 UNKNOWN = "unknown"
 
 
@@ -113,7 +114,7 @@ def installed_packages() -> str:
 
 
 def lock_files(root: Path) -> list[Path]:
-    """Return the lock and requirements files present at ``root``."""
+    """Return the files matching ``LOCK_PATTERNS`` present at ``root``, sorted."""
     return sorted({path for pattern in LOCK_PATTERNS for path in root.glob(pattern)})
 
 
