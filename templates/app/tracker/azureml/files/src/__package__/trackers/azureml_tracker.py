@@ -74,6 +74,7 @@ class AzureMlTracker(MlflowTracker):
     credentials: ClassVar[tuple[str, ...]] = WORKSPACE_VARIABLES
     run_class: ClassVar[type[MlflowRun]] = AzureMlRun
     label: ClassVar[str] = "azureml"
+    serves_ui: ClassVar[bool] = False  # `ui` prints the workspace's own address (ui_hint)
     experiment_tags: ClassVar[dict[str, str]] = {}  # Azure ML studio has no MLflow 3 views
 
     def __init__(

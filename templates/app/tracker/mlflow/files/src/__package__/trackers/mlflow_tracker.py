@@ -300,6 +300,7 @@ class MlflowTracker(Tracker):
     # Tags of a new experiment: MLflow 3's UI opens an experiment of this kind on its runs
     # ("Model training"), not on its GenAI traces.
     experiment_tags: ClassVar[dict[str, str]] = {EXPERIMENT_KIND: MODEL_TRAINING}
+    serves_ui: ClassVar[bool] = True  # ``browse`` runs ``mlflow ui`` on a store, not a server
     _reachable = False  # set once an HTTP server answered the probe (subclasses inherit it)
 
     def __init__(self, tracking_uri: str | None = None) -> None:
@@ -500,6 +501,9 @@ class MlflowTracker(Tracker):
         it answers, and it runs until Ctrl-C (``KeyboardInterrupt``), when it is stopped with
         every process it started. It needs the full ``mlflow`` package (the dev set).
         """
+        if not self.serves_ui:  # a service with a UI of its own (Databricks, Azure ML)
+            show(self.ui_hint())
+            return
         if self.tracking_uri.startswith(("http://", "https://")):
             show(self._experiment_url(_without_login(self.tracking_uri), experiment))
             return
