@@ -447,7 +447,10 @@ def test_ui_serves_the_store_until_ctrl_c(project, store_uri):
     """``ui`` for real: MLflow's UI on 127.0.0.1 shows the experiment; Ctrl-C stops it all."""
     with MlflowTracker(tracking_uri=store_uri).start_run("browsed"):
         pass
-    (project / "configs/browse.yaml").write_text("extends: experiment.yaml\nexperiment: browsed\n")
+    # the mlflow tracker explicitly: projects on Databricks or Azure ML ship this test too
+    (project / "configs/browse.yaml").write_text(
+        "extends: experiment.yaml\nexperiment: browsed\ntracker: {name: mlflow, params: {}}\n"
+    )
     command = [sys.executable, "-m", "<%- packageName %>", "ui", "--config", "configs/browse.yaml"]
     ui = subprocess.Popen(
         command,
