@@ -5,6 +5,7 @@ Sections (all by default; pick some with --only):
   generate   project generation with defaults, no install: mlexp, yo mlexp, ccds
   green      time to green, warm caches: generate, environment, install, tests (venv, uv, Poetry; ccds)
   project    the default generated project: pytest, `python -m demo run`, peak memory
+  scale      the default project's run on its example data repeated 1x to 1,000x: wall, memory, phases
   generator  installed size of the production dependencies, cold start (`--help`)
   profile    where mlexp's time goes: startup split, modules loaded, CPU profile, Python imports
 
@@ -28,6 +29,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import scale
 from deps import dominated_subtrees
 from lib import (
     StepFailed,
@@ -54,7 +56,7 @@ UNBUNDLED_CLI = ROOT / "build" / "cli" / "main.js"  # the checkout's tsc build, 
 YO = ROOT / "node_modules" / ".bin" / "yo"
 PYTHON = "3.11"  # the only Python on the benchmark machine; mlexp's default is 3.12
 NAME = "demo"  # the generated project's name, so its package is `demo`
-SECTIONS = ["generate", "green", "project", "generator", "profile"]
+SECTIONS = ["generate", "green", "project", "scale", "generator", "profile"]
 
 # mlexp's own command: defaults but for the Python version.
 MLEXP = ["node", str(CLI), NAME, "--yes", "--python", PYTHON]
@@ -552,6 +554,7 @@ def main() -> int:
         "generate": section_generate,
         "green": section_green,
         "project": section_project,
+        "scale": lambda b: scale.section_scale(b, default_project(b)),
         "generator": lambda b: section_generator(b, pack),
         "profile": lambda b: profile_mlexp.section_profile(b, sys.modules[__name__]),
     }

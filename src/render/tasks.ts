@@ -60,7 +60,7 @@ export function tasks(answers: Answers, run: string, install: string[]): Task[] 
         { name: 'WORKERS', flag: '--workers', placeholder: 'N' },
       ],
     },
-    { name: 'serve', summary: "Say how to open the tracker's UI for the tracked runs", commands: [`${cli} ui`] },
+    { name: 'serve', summary: "Open the tracker's UI on the experiment (Ctrl-C stops it), or say where it is", commands: [`${cli} ui`] },
     ...syncTasks(answers, run, cli),
   ];
 }

@@ -3,7 +3,7 @@
 Usage: python readback.py <tracking-uri> <run-id>
 
 ``images`` maps each logged ``figures/*.png`` to ``[width, height, darkest, lightest]`` as
-Pillow decodes it (gray levels 0-255).
+Pillow decodes it (gray levels 0-255); ``logged_models`` lists the run's MLflow 3 logged models.
 """
 
 import json
@@ -54,6 +54,19 @@ print(
                 if path.startswith("figures/") and path.endswith(".png")
             },
             "inputs": [d.dataset.name for d in run.inputs.dataset_inputs],
+            "logged_models": [
+                {
+                    "name": model.name,
+                    "status": str(model.status),
+                    "source_run_id": model.source_run_id,
+                    "metrics": sorted({metric.key for metric in model.metrics or []}),
+                }
+                for model in (
+                    client.get_logged_model(output.model_id)
+                    for output in (run.outputs.model_outputs if run.outputs else [])
+                )
+            ],
+            "experiment_tags": client.get_experiment(run.info.experiment_id).tags,
         }
     )
 )

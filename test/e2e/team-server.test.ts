@@ -303,7 +303,8 @@ describe('team server recipe (PostgreSQL + Azurite + basic auth), word for word'
       'print("\\n".join(blob.name for blob in service.get_container_client("mlflow").list_blobs()))',
     ].join('\n');
     const blobs = await execa('uv', ['run', '--frozen', 'python', '-c', list], { cwd: project.root, env: projectEnv(serverEnv) });
-    expect(blobs.stdout).toContain(`${id}/artifacts/model/MLmodel`);
+    expect(blobs.stdout).toContain(`${id}/artifacts/predictions.csv`);
+    expect(blobs.stdout).toMatch(/\/models\/m-[0-9a-f]{32}\/artifacts\/MLmodel$/m);  // a logged model, beside the run
 
     const servePort = await freePort();
     const serve = asAlice(command('models serve', id).replace('-p 5001', `-p ${servePort}`), { detached: true });

@@ -68,8 +68,8 @@ describe('default project (venv + pip, MLflow)', () => {
 
     const compare = await runInProject(project, 'python', ['-m', 'churn_model', 'compare']);
     expect(compare.output).toContain(id);
-    const serve = await makeInProject(project, ['serve']);
-    expect(serve.output).toContain(`mlflow ui --backend-store-uri sqlite:///${project.root}/mlflow.db`);
+    const serve = await makeInProject(project, ['-n', 'serve']);  // `make serve` runs `ui`, which serves until Ctrl-C
+    expect(serve.output).toMatch(/python -m churn_model ui$/m);
 
     const reproduce = await runInProject(project, 'python', ['-m', 'churn_model', 'reproduce', id]);
     expect(reproduce.output).toMatch(/metrics match/);
@@ -90,6 +90,42 @@ describe('default project (venv + pip, MLflow)', () => {
       expect(lightest - darkest).toBeGreaterThan(100);
     }
     expect(logged.artifacts).toContain('report.html');
+
+    // MLflow's UI: the model under "Logged models", "Source" and "Created by" filled, the Model training view
+    expect(logged.logged_models).toEqual([
+      expect.objectContaining({ name: 'model', status: 'READY', source_run_id: id, metrics: expect.arrayContaining(['test/accuracy']) }),
+    ]);
+    expect(tags['mlflow.source.name']).toBe('python -m churn_model run');
+    expect(tags['mlflow.source.git.commit']).toBe(tags['git.commit']);
+    expect(tags['mlflow.user']).toBeTruthy();
+    expect(logged.experiment_tags['mlflow.experimentKind']).toBe('custom_model_development');
+  });
+
+  it('serves MLflow\'s UI on the project\'s store with `ui` until Ctrl-C, leaving no process behind', async () => {
+    const ui = execa(path.join(project.root, '.venv', 'bin', 'python'), ['-m', 'churn_model', 'ui'], {
+      cwd: project.root, env: projectEnv(), reject: false, stdin: 'ignore',
+    });
+    let port = '';
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let seen = '';
+        ui.stdout?.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (seen.includes('\n')) resolve(seen.split('\n')[0]!);
+        });
+        ui.once('exit', () => reject(new Error(`ui ended before printing its address: ${seen}`)));
+      });
+      const match = /^http:\/\/127\.0\.0\.1:(\d+)\/#\/experiments\/(\d+)\/runs\?workflowType=machine_learning$/.exec(line);
+      expect(match, line).not.toBeNull();
+      port = match![1]!;
+      expect((await fetch(line)).status).toBe(200);
+      const experiment = await fetch(`http://127.0.0.1:${port}/ajax-api/2.0/mlflow/experiments/get?experiment_id=${match![2]}`);
+      expect(((await experiment.json()) as { experiment: { name: string } }).experiment.name).toBe('churn-model');
+    } finally {
+      ui.kill('SIGINT');
+    }
+    expect((await ui).exitCode).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
   });
 
   it('renders the latest run\'s HTML report in headless Chromium with every figure loaded', async () => {
@@ -199,6 +235,8 @@ describe('default project (venv + pip, MLflow)', () => {
   it('sweeps with two workers: a parent run with a best-trial summary and its child runs', async () => {
     const sweep = await makeInProject(project, ['sweep', 'TRIALS=4', 'WORKERS=2']);
     expect(sweep.output).toMatch(/ trials 4$/m);
+    // one progress line per finished trial, across both workers: trial n/4, its objective, the best so far
+    for (const n of [1, 2, 3, 4]) expect(sweep.output).toMatch(new RegExp(`^trial +${n}/4: test/accuracy [0-9.]+, best [0-9.]+ \\(trial \\d+\\)`, 'm'));
     const parent = /parent run ([0-9a-f]+)/i.exec(sweep.output)?.[1] ?? runId(sweep.output);
     const run = JSON.parse((await runInProject(project, 'python', [path.join(ROOT, 'test/e2e/readback.py'), `sqlite:///${project.root}/mlflow.db`, parent])).output);
     expect(Object.keys(run.metrics).some((name: string) => name.startsWith('best/'))).toBe(true);

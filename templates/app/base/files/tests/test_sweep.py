@@ -1,7 +1,11 @@
 """Optuna sweeps: parallel workers, child runs under one parent, shared studies."""
 
 import json
+import os
 import pickle
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -113,3 +117,64 @@ def test_bad_sweep_configs_are_one_line_errors(project):
     grid = load_sweep(write_sweep(project, sampler="grid"))
     with pytest.raises(ConfigError, match="needs a step"):
         run_sweep(grid, overrides=FAST)
+
+
+# A sweep with two workers (this process and a forked one) whose trials wait in ``fit``: each
+# writes ``<pid>.fitting`` there, so the test signals the sweep with both trials in progress.
+SWEEP_DRIVER = """
+import os, signal, sys
+from pathlib import Path
+from mocks import MockModel
+from <%- packageName %> import sweep
+from <%- packageName %>.cli import main
+from <%- packageName %>.registry import MODELS
+
+class WaitingModel(MockModel):
+    def fit(self, X, y):
+        Path(f"{os.getpid()}.fitting").touch()
+        signal.pause()
+        return super().fit(X, y)
+
+MODELS.register("waiting")(WaitingModel)
+sweep.START_METHOD = "fork"
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_sigterm_stops_a_sweep_and_its_workers_with_every_trial_run_killed(project):
+    (project / "configs/local.yaml").write_text(
+        "extends: experiment.yaml\ntracker: {name: local}\n"
+        "model: {name: waiting, params: {}}\nevaluator: {bootstrap: {n_resamples: 10}}\n"
+    )
+    space = {"model.params.smoothing": {"type": "float", "low": 0.0, "high": 1.0}}
+    path = write_sweep(project, base="../local.yaml", trials=2, space=space)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    argv = ["sweep", "--config", str(path), "--workers", "2"]
+    driver = subprocess.Popen(
+        [sys.executable, "-c", SWEEP_DRIVER, *argv],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(project.glob("*.fitting"))) < 2 and driver.poll() is None:
+            assert time.monotonic() < deadline, "the two trials never started"
+            time.sleep(0.1)
+        driver.send_signal(signal.SIGTERM)
+        _, err = driver.communicate(timeout=60)
+    finally:
+        driver.kill()
+    assert driver.returncode == 128 + signal.SIGTERM, err
+    assert "error: interrupted by SIGTERM; run " in err and "ended KILLED" in err
+    assert "sweep worker interrupted by SIGTERM; run " in err  # the forked worker's own line
+    pids = {int(marker.name.split(".")[0]) for marker in project.glob("*.fitting")}
+    worker = pids - {driver.pid}
+    assert len(worker) == 1
+    with pytest.raises(ProcessLookupError):  # the worker stopped with the sweep
+        os.kill(worker.pop(), 0)
+    runs = TRACKERS.build("local").search_runs("<%- distName %>")
+    assert len(runs) == 3  # the parent and the two trials
+    assert {run.status for run in runs} == {"KILLED"}, [(r.status, r.tags) for r in runs]

@@ -125,7 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(compare)
     compare.set_defaults(command=cmd_compare)
 
-    ui = commands.add_parser("ui", help="print how to browse the tracked runs")
+    ui = commands.add_parser(
+        "ui", help="open the tracker's UI on the experiment (Ctrl-C stops it), or say where"
+    )
     _add_config(ui)
     ui.set_defaults(command=cmd_ui)
     _add_remote_commands(commands)
@@ -248,8 +250,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
-    """Print how to browse the configured tracker's runs."""
-    print(_tracker(load_config(args.config)).ui_hint())
+    """Open the tracker's UI on the experiment's runs, or print where they are.
+
+    MLflow on a local store: its UI runs on 127.0.0.1 until Ctrl-C, which ends it with 0.
+    """
+    config = load_config(args.config)
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C stops the UI even where SIGINT was ignored (a shell's background job)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _tracker(config).browse(config.experiment, lambda line: print(line, flush=True))
+    except Terminated:
+        raise
+    except KeyboardInterrupt:  # Ctrl-C: how a person closes the UI
+        return 0
     return 0
 
 

@@ -23,7 +23,7 @@ class RunStateError(<%- errorName %>):
     """A run is in a state the command cannot use (e.g. reproducing a run that never finished)."""
 
 
-class DataError(MlexpError):
+class DataError(<%- errorName %>):
     """Data is not what or where a command needs (a run's DVC version, a data storage)."""
 
 

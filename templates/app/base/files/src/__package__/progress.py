@@ -37,3 +37,14 @@ def stage(name: str) -> Iterator[list[str]]:
     yield details
     seconds = time.perf_counter() - started
     LOG.info("%-9s %s", name, ", ".join([*details, f"{seconds:.2f} s"]))
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Keep the block's progress lines (a sweep trial's stages) quiet; warnings still show."""
+    level = LOG.level
+    LOG.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        LOG.setLevel(level)

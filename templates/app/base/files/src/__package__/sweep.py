@@ -30,8 +30,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from <%- packageName %>.config import find_config, load_config, parse_yaml
 from <%- packageName %>.drivers import require_database_driver
-from <%- packageName %>.errors import <%- importNames('ConfigError', errorName) %>
+from <%- packageName %>.errors import <%- importNames('ConfigError', errorName, 'Terminated') %>
 from <%- packageName %>.paths import project_root
+from <%- packageName %>.progress import LOG, muted
 from <%- packageName %>.registry import DATASETS, EVALUATORS, TRACKERS
 
 SAMPLERS = ("grid", "random", "tpe")
@@ -236,6 +237,35 @@ def trial_overrides(values: dict[str, Any]) -> list[str]:
     return [f"{key}={json.dumps(value)}" for key, value in values.items()]
 
 
+class TrialProgress:
+    """Logs ``trial n/N`` for each finished trial of one command, with its value and the best.
+
+    ``done`` counts the command's finished trials across its worker processes.
+    """
+
+    def __init__(self, total: int, metric: str, done: Any) -> None:
+        self.total = total
+        self.metric = metric
+        self.done = done
+        self.started = time.perf_counter()
+
+    def finished(self, study: Any, trial: Any) -> None:
+        """Log the trial that just finished (an Optuna ``callbacks`` entry)."""
+        with self.done.get_lock():
+            self.done.value += 1
+            count = self.done.value
+        if trial.state.name == "COMPLETE":
+            details = [f"{self.metric} {trial.value:.4f}"]
+        else:
+            details = [f"{trial.state.name} (see its run's error tag)"]
+        complete = [t for t in study.get_trials(deepcopy=False) if t.state.name == "COMPLETE"]
+        if complete:
+            best = study.best_trial
+            details.append(f"best {best.value:.4f} (trial {best.number})")
+        details.append(f"{time.perf_counter() - self.started:.2f} s")
+        LOG.info("%-9s %s", "trial", f"{count}/{self.total}: {', '.join(details)}")
+
+
 def run_worker(
     sweep: SweepConfig,
     url: str,
@@ -243,8 +273,12 @@ def run_worker(
     n_trials: int,
     overrides: list[str],
     seed: int | None,
+    progress: TrialProgress | None = None,
 ) -> None:
-    """Run ``n_trials`` trials of the study in this process (the body of a worker)."""
+    """Run ``n_trials`` trials of the study in this process (the body of a worker).
+
+    Each trial's own stage lines are muted; ``progress`` logs one line per finished trial.
+    """
     from <%- packageName %>.experiment import run_experiment
 
     optuna = _optuna()
@@ -259,11 +293,15 @@ def run_worker(
         values = {key: _suggest(trial, key, param) for key, param in sweep.space.items()}
         trial_config = load_config(sweep.base, [*overrides, *trial_overrides(values)])
         tags = {**tracker.child_tags(parent_id), "sweep.study": sweep.study}
-        result = run_experiment(trial_config, tracker, tags={**tags, "sweep.trial": trial.number})
+        with muted():
+            result = run_experiment(
+                trial_config, tracker, tags={**tags, "sweep.trial": trial.number}
+            )
         trial.set_user_attr("run_id", result.run_id)
         return result.metrics.get(str(sweep.metric), math.nan)
 
-    study.optimize(objective, n_trials=n_trials, catch=(Exception,))
+    callbacks = [progress.finished] if progress is not None else []
+    study.optimize(objective, n_trials=n_trials, catch=(Exception,), callbacks=callbacks)
 
 
 def _run_workers(
@@ -276,25 +314,61 @@ def _run_workers(
     seeded: bool,
 ) -> None:
     shares = [trials // workers + (1 if i < trials % workers else 0) for i in range(workers)]
+    context: Any = multiprocessing.get_context(START_METHOD)
+    progress = TrialProgress(trials, str(sweep.metric), context.Value("i", 0))
     jobs = [
-        (sweep, url, parent_id, share, overrides, sweep.seed + i if seeded else None)
+        (sweep, url, parent_id, share, overrides, sweep.seed + i if seeded else None, progress)
         for i, share in enumerate(shares)
         if share
     ]
     # This process runs the first share itself: a worker fewer to start (each new interpreter
     # imports the whole stack again, seconds per worker).
-    context: Any = multiprocessing.get_context(START_METHOD)
-    processes = [context.Process(target=run_worker, args=job) for job in jobs[1:]]
+    quiet = LOG.getEffectiveLevel() > logging.INFO
+    processes = [context.Process(target=_worker_main, args=(quiet, *job)) for job in jobs[1:]]
     for process in processes:
         process.start()
     try:
         run_worker(*jobs[0])
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM) or failed: the workers stop too
+        for process in processes:
+            if process.is_alive():
+                process.terminate()  # SIGTERM: each ends its open trial's run KILLED
+        raise
     finally:
         for process in processes:
             process.join()
     failed = [p.exitcode for p in processes if p.exitcode != 0]
     if failed:
         raise <%- errorName %>(f"{len(failed)} sweep worker(s) failed (exit codes {failed})")
+
+
+def _worker_main(quiet: bool, *job: Any) -> None:
+    """Run ``run_worker(*job)`` in a worker process, stopped by SIGTERM or Ctrl-C like the CLI.
+
+    An interrupt ends the trial's run ``KILLED`` (and the Optuna trial ``FAIL``) and exits the
+    process with 128 + the signal number, printing the CLI's one line.
+    """
+    import os
+    import signal
+    import sys
+
+    from <%- packageName %>.progress import configure
+
+    configure(quiet=quiet)
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        run_worker(*job)
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        notes = [note for note in getattr(exc, "__notes__", []) if note.startswith("run ")]
+        ended = f"; {'; '.join(notes)}" if notes else ""
+        name = signal.Signals(signum).name
+        print(f"error: sweep worker interrupted by {name}{ended}", file=sys.stderr, flush=True)
+        os._exit(128 + signum)
 
 
 def _summary(study: Any, url: str, metric: str) -> SweepSummary:

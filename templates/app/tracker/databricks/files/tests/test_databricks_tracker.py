@@ -166,10 +166,13 @@ def test_exact_calls_for_a_new_experiment(token, calls):
     names = [call[0] for call in calls]
     assert calls[:2] == [("MlflowClient", "databricks"), ("get_experiment_by_name", path)]
     assert calls[2:4] == [("WorkspaceClient", {}), ("mkdirs", "/Shared")]
-    assert calls[4] == ("create_experiment", path, ("artifact_location", None))
+    kind = {"mlflow.experimentKind": "custom_model_development"}  # the UI's "Model training"
+    assert calls[4] == ("create_experiment", path, ("artifact_location", None), ("tags", kind))
     # get_experiment: where its artifacts go, to check their storage client (drivers.py)
     assert names[5:] == ["get_experiment", "create_run", "log_batch", "set_terminated"]
-    assert calls[6][-2:] == (("run_name", "first"), ("tags", {"stage": "test"}))
+    assert calls[6][-2] == ("run_name", "first")
+    assert calls[6][-1][1]["stage"] == "test"  # beside MLflow's own "Source" tags
+    assert calls[6][-1][1]["mlflow.source.type"] == "LOCAL"
     assert calls[-1] == ("set_terminated", run.run_id, ("status", "FINISHED"))
 
     calls.clear()
@@ -199,8 +202,19 @@ def test_cli_run_compare_reproduce_ui(capsys, token, calls):
     out = capsys.readouterr().out
     assert "tracker databricks" in out
     run_id = out.split()[1]
-    assert ("create_experiment", f"/Shared/{experiment}", ("artifact_location", None)) in calls
-    assert "log_inputs" in [call[0] for call in calls]
+    created = [call for call in calls if call[0] == "create_experiment"]
+    assert created[0][1:3] == (f"/Shared/{experiment}", ("artifact_location", None))
+    names = [call[0] for call in calls]
+    assert "log_inputs" in names
+    # the model goes through the logged-models API, as Databricks serves it
+    logged = names.index("create_logged_model")
+    assert names[logged : logged + 4] == [
+        "create_logged_model",
+        "log_model_artifacts",
+        "finalize_logged_model",
+        "log_outputs",
+    ]
+    assert "log_artifacts" not in names
 
     record = DatabricksTracker().get_run(run_id)
     assert record.experiment == experiment

@@ -7,8 +7,11 @@ import re
 import signal
 import socket
 import sqlite3
+import subprocess
 import sys
 import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 from mlflow import MlflowClient
@@ -18,7 +21,13 @@ from <%- packageName %>.drivers import MissingDriverError
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.registry import MODELS
-from <%- packageName %>.trackers.mlflow_tracker import MlflowTracker, _refused, mask_password
+from <%- packageName %>.trackers.mlflow_tracker import (
+    MlflowTracker,
+    _refused,
+    _without_login,
+    mask_password,
+    ui_url,
+)
 
 from conftest import commit_project, example_data_file, fast_config
 from mocks import MockModel
@@ -55,6 +64,9 @@ def store_commands(config: list[str], experiment: str) -> list[list[str]]:
 def test_run_is_fully_recorded(project, store_uri, capfd):
     head = commit_project(project, "data/\n")
     (project / "notes.txt").write_text("uncommitted\n")
+    login = "https://ada:secret-token@git.example.com/team/project.git"
+    subprocess.run(["git", "-C", str(project), "branch", "-M", "main"], check=True)
+    subprocess.run(["git", "-C", str(project), "remote", "add", "origin", login], check=True)
 
     config = fast_config("experiment.yaml", "tracker.name=mlflow")
     run_id = run_experiment(config, tracker=MlflowTracker(tracking_uri=store_uri)).run_id
@@ -77,6 +89,13 @@ def test_run_is_fully_recorded(project, store_uri, capfd):
     assert tags["git.commit"] == head == tags["mlflow.source.git.commit"]
     assert tags["git.dirty"] == "true"
     assert tags["seed"] == "42" and tags["python.version"].startswith("3.")
+    # what MLflow's UI shows as "Source" and "Created by"
+    assert tags["mlflow.source.type"] == "LOCAL" and tags["mlflow.user"]
+    assert tags["mlflow.source.name"].startswith("python -m <%- packageName %>")
+    assert tags["mlflow.source.git.branch"] == "main"
+    assert tags["mlflow.source.git.repoURL"] == "https://git.example.com/team/project.git"
+    experiment = client.get_experiment(run.info.experiment_id)
+    assert experiment.tags["mlflow.experimentKind"] == "custom_model_development"
 
     names = {artifact.path for artifact in client.list_artifacts(run_id)}
     assert {"predictions.csv", "config.yaml", "git.diff", "environment"} <= names
@@ -193,22 +212,45 @@ def test_passwords_are_masked_in_messages():
     assert mask_password("sqlite:///mlflow.db", "sqlite:///mlflow.db") == "sqlite:///mlflow.db"
 
 
-def test_log_model_saves_locally_and_uploads_artifacts(monkeypatch, store_uri, tmp_path):
-    import mlflow.sklearn
+def test_log_model_is_a_logged_model_of_the_run(monkeypatch, store_uri):
+    import mlflow.pyfunc
+    import pandas as pd
     from sklearn.linear_model import LogisticRegression
 
-    def flavor_log_model(*args, **kwargs):
-        raise AssertionError("flavor log_model calls the logged-models API")
-
-    monkeypatch.setattr(mlflow.sklearn, "log_model", flavor_log_model)
-    model = LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
+    X = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]})
+    model = LogisticRegression().fit(X, [0, 0, 1, 1])
     tracker = MlflowTracker(tracking_uri=store_uri)
     with tracker.start_run("models") as run:
-        run.log_model(model)
-    assert b"sklearn" in tracker.read_artifact(run.run_id, "model/MLmodel")
-    folder = MlflowClient(tracking_uri=store_uri).download_artifacts(run.run_id, "model", tmp_path)
-    loaded = mlflow.sklearn.load_model(folder)
-    assert list(loaded.predict([[0.0], [3.0]])) == [0, 1]
+        run.log_params({"model.params.C": 1.0})
+        test = pd.concat([X, pd.Series([0, 0, 1, 1], name="y")], axis=1)
+        run.log_input(test, name="toy", context="testing", digest="abc123", source=None)
+        run.log_metrics({"test/accuracy": 1.0, "time/fit_seconds": 0.1})
+        run.log_model(model, X, "classification")
+
+    client = MlflowClient(tracking_uri=store_uri)
+    outputs = client.get_run(run.run_id).outputs.model_outputs
+    assert len(outputs) == 1  # the run page links its model
+    logged = client.get_logged_model(outputs[0].model_id)
+    assert (logged.name, logged.source_run_id, logged.status) == ("model", run.run_id, "READY")
+    assert logged.model_type == "classification" and logged.params == {"model.params.C": "1.0"}
+    metrics = {metric.key: metric for metric in logged.metrics}
+    assert metrics["test/accuracy"].value == 1.0
+    assert (metrics["test/accuracy"].dataset_name, metrics["test/accuracy"].dataset_digest) == (
+        "toy",
+        "abc123",
+    )
+    assert metrics["time/fit_seconds"].dataset_name is None
+    assert len(client.get_metric_history(run.run_id, "test/accuracy")) == 1  # not doubled
+    experiment = client.get_experiment(logged.experiment_id)
+    assert [m.model_id for m in client.search_logged_models([experiment.experiment_id])].count(
+        logged.model_id
+    ) == 1  # the experiment's "Logged models" list
+
+    # runs:/<run>/model finds it, as `mlflow models serve -m runs:/<run>/model` does
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", store_uri)
+    loaded = mlflow.pyfunc.load_model(f"runs:/{run.run_id}/model")
+    assert list(loaded.predict(pd.DataFrame({"x": [0.0, 3.0]}))) == [0, 1]
+    assert tracker.load_model(run.run_id).manifest["format"] == "mlflow"
 
 
 def test_missing_package_is_a_tracker_error(monkeypatch, store_uri):
@@ -234,8 +276,9 @@ def test_cli_uses_mlflow_tracking_uri_unchanged(capsys, monkeypatch, project, st
     assert "metrics match" in capsys.readouterr().out
     assert main(["compare", "--experiment", "cli", *config]) == 0
     assert run_id in capsys.readouterr().out
-    assert main(["ui", *config]) == 0
-    assert capsys.readouterr().out.strip() == f"mlflow ui --backend-store-uri {store_uri}"
+    assert MlflowTracker().ui_hint() == (
+        f"python -m <%- packageName %> ui (it runs mlflow ui --backend-store-uri {store_uri})"
+    )
     assert not (project / "mlflow.db").exists()
 
 
@@ -245,6 +288,7 @@ def test_run_stores_a_pyfunc_model_with_signature(monkeypatch, project, store_ur
 
     import pandas as pd
     import yaml
+    from mlflow.artifacts import download_artifacts
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", store_uri)
     (project / "configs/mlflow.yaml").write_text(
@@ -254,10 +298,12 @@ def test_run_stores_a_pyfunc_model_with_signature(monkeypatch, project, store_ur
     run_id = run_experiment(config, tracker=MlflowTracker(tracking_uri=store_uri)).run_id
     tracker = MlflowTracker(tracking_uri=store_uri)
 
-    mlmodel = yaml.safe_load(tracker.read_artifact(run_id, "model/MLmodel"))
+    folder = Path(download_artifacts(f"runs:/{run_id}/model", tracking_uri=store_uri))
+    mlmodel = yaml.safe_load((folder / "MLmodel").read_text())
     assert "python_function" in mlmodel["flavors"] and "signature" in mlmodel
+    assert mlmodel["run_id"] == run_id and mlmodel["model_id"].startswith("m-")
     inputs = [column["name"] for column in json.loads(mlmodel["signature"]["inputs"])]
-    manifest = json.loads(tracker.read_artifact(run_id, "model/manifest.json"))
+    manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["format"] == "mlflow" and [c["name"] for c in manifest["inputs"]] == inputs
 
     logged = pd.read_csv(io.BytesIO(tracker.read_artifact(run_id, "predictions.csv")))
@@ -296,9 +342,9 @@ def test_a_tracking_uri_in_dotenv_is_where_a_run_goes(project, store_uri, dotenv
 def test_a_tracking_uri_already_set_wins_over_dotenv(project, dotenv_uri, monkeypatch, capsys):
     (project / ".env").write_text("MLFLOW_TRACKING_URI=sqlite:///from-dotenv.db\n")
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "sqlite:///from-shell.db")
+    monkeypatch.setattr(MlflowTracker, "browse", lambda self, _, show: show(self.tracking_uri))
     assert main(["ui", "--config", "configs/mlflow.yaml"]) == 0
-    out = capsys.readouterr().out
-    assert "from-shell.db" in out and "from-dotenv" not in out
+    assert capsys.readouterr().out == "sqlite:///from-shell.db\n"
 
 
 def test_corrupt_store_is_one_line_and_left_as_it_is(capsys, project, mlflow_config):
@@ -386,3 +432,49 @@ def test_mlflow_logs_no_traceback_of_a_locked_store(caplog, store_root, store_ur
         logger.exception("SQLAlchemy database error.")
     logged = [record.exc_info[1] for record in caplog.records if record.exc_info]
     assert [str(error) for error in logged] == ["another error"]
+
+
+def test_ui_urls_open_the_model_training_view_without_a_login():
+    assert ui_url("http://127.0.0.1:5000/", "7") == (
+        "http://127.0.0.1:5000/#/experiments/7/runs?workflowType=machine_learning"
+    )
+    login = "https://me:p%40ss@mlflow.example.com/x"
+    assert _without_login(login) == "https://mlflow.example.com/x"
+    assert _without_login("git@github.com:team/project.git") == "git@github.com:team/project.git"
+
+
+def test_ui_serves_the_store_until_ctrl_c(project, store_uri):
+    """``ui`` for real: MLflow's UI on 127.0.0.1 shows the experiment; Ctrl-C stops it all."""
+    with MlflowTracker(tracking_uri=store_uri).start_run("browsed"):
+        pass
+    # the mlflow tracker explicitly: projects on Databricks or Azure ML ship this test too
+    (project / "configs/browse.yaml").write_text(
+        "extends: experiment.yaml\nexperiment: browsed\ntracker: {name: mlflow, params: {}}\n"
+    )
+    command = [sys.executable, "-m", "<%- packageName %>", "ui", "--config", "configs/browse.yaml"]
+    ui = subprocess.Popen(
+        command,
+        env={**os.environ, "MLFLOW_TRACKING_URI": store_uri},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = ui.stdout.readline()  # printed once the server answers
+        match = re.fullmatch(
+            r"(http://127\.0\.0\.1:(\d+))/#/experiments/(\d+)/runs\?workflowType=machine_learning\n",
+            line,
+        )
+        assert match is not None, line + ui.stderr.read()
+        address, port, experiment_id = match.groups()
+        with urllib.request.urlopen(line.strip(), timeout=30) as page:
+            assert page.status == 200 and b"<html" in page.read().lower()
+        api = f"{address}/ajax-api/2.0/mlflow/experiments/get?experiment_id={experiment_id}"
+        with urllib.request.urlopen(api, timeout=30) as answer:
+            assert b'"browsed"' in answer.read()  # the store the config names
+    finally:
+        ui.send_signal(signal.SIGINT)
+        code = ui.wait(timeout=60)
+    assert code == 0, ui.stderr.read()
+    with socket.socket() as probe:  # the server and its workers are gone with it
+        assert probe.connect_ex(("127.0.0.1", int(port))) != 0

@@ -1,7 +1,7 @@
 """The ``Tracker`` contract: runs that are logged to, then read back."""
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -103,7 +103,8 @@ class Tracker(ABC):
           its run ``RUNNING``.
         - ``get_run(run_id)`` returns a ``RunRecord``; ``read_artifact(run_id, name)`` its bytes.
         - ``search_runs(experiment)`` returns the experiment's ``RunRecord``s, newest first.
-        - ``ui_hint()`` tells a person how to browse the runs.
+        - ``ui_hint()`` tells a person how to browse the runs; ``browse(experiment, show)``
+          opens (or points at) the UI on one experiment.
         - ``load_model(run_id)`` returns the run's ``PackagedModel`` (stored by
           ``run.log_model``); ``child_tags(parent_id)`` the tags that nest a run under another.
 
@@ -166,6 +167,14 @@ class Tracker(ABC):
     @abstractmethod
     def ui_hint(self) -> str:
         """Return a one-line instruction for browsing the runs."""
+
+    def browse(self, experiment: str, show: Callable[[str], None]) -> None:
+        """Show a person where to browse ``experiment``'s runs: ``show`` gets one line each.
+
+        The default shows ``ui_hint()``. A tracker with a UI it can serve itself (MLflow on a
+        local store) serves it until ``KeyboardInterrupt`` (Ctrl-C), then stops it.
+        """
+        show(self.ui_hint())
 
     def load_model(self, run_id: str, name: str = "model") -> Any:
         """Return the run's ``PackagedModel``; a run without one raises ``TrackerError``."""

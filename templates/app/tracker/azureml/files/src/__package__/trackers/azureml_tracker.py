@@ -14,7 +14,8 @@ Where runs go:
 
 Azure ML serves most of the MLflow tracking API but not MLflow 3's logged-models API, so
 ``mlflow.<flavor>.log_model`` fails there with 404: ``run.log_model`` saves the model
-locally and uploads it as plain artifacts. Data inputs are recorded as ``input.*`` tags.
+locally and uploads it as plain artifacts (``AzureMlRun.logged_models`` is false). Data
+inputs are recorded as ``input.*`` tags.
 ``mlflow``, ``azure-ai-ml`` and ``azure-identity`` are imported only when they are needed.
 """
 
@@ -51,6 +52,8 @@ _URI_WORKSPACE = re.compile(
 class AzureMlRun(MlflowRun):
     """An MLflow run in Azure ML: inputs as tags, models as plain artifacts."""
 
+    logged_models: ClassVar[bool] = False  # Azure ML answers the logged-models API with 404
+
     def log_input(
         self, frame: Any, *, name: str, context: str, digest: str, source: str | None
     ) -> None:
@@ -71,6 +74,8 @@ class AzureMlTracker(MlflowTracker):
     credentials: ClassVar[tuple[str, ...]] = WORKSPACE_VARIABLES
     run_class: ClassVar[type[MlflowRun]] = AzureMlRun
     label: ClassVar[str] = "azureml"
+    serves_ui: ClassVar[bool] = False  # `ui` prints the workspace's own address (ui_hint)
+    experiment_tags: ClassVar[dict[str, str]] = {}  # Azure ML studio has no MLflow 3 views
 
     def __init__(
         self,

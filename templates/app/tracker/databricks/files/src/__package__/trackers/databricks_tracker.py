@@ -39,6 +39,7 @@ class DatabricksTracker(MlflowTracker):
     requires: ClassVar[tuple[str, ...]] = ("mlflow", "databricks.sdk")
     credentials: ClassVar[tuple[str, ...]] = ("DATABRICKS_HOST", "DATABRICKS_TOKEN")
     label: ClassVar[str] = "databricks"
+    serves_ui: ClassVar[bool] = False  # `ui` prints the workspace's own address (ui_hint)
 
     def __init__(
         self, tracking_uri: str | None = None, profile: str | None = None, folder: str = "/Shared"

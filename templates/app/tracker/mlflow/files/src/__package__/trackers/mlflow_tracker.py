@@ -29,8 +29,8 @@ import shlex
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -45,6 +45,8 @@ from <%- packageName %>.paths import project_root
 from <%- packageName %>.registry import TRACKERS
 from <%- packageName %>.trackers.base import Run, RunRecord, Tracker
 
+EXPERIMENT_KIND = "mlflow.experimentKind"  # the experiment tag MLflow 3's UI picks its view by
+MODEL_TRAINING = "custom_model_development"  # its "Machine learning" kind: runs, not traces
 _DATABASES = ("postgresql", "mysql", "mssql", "oracle")  # SQLAlchemy stores a client opens itself
 _PROGRESS_BAR = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
 _BATCH = 100  # MLflow accepts at most 100 params (1000 metrics) per log_batch call
@@ -60,19 +62,33 @@ _PROBE_ENV = {
 
 
 class MlflowRun(Run):
-    """An open MLflow run, written through ``MlflowClient`` to the store at ``tracking_uri``."""
+    """An open MLflow run, written through ``MlflowClient`` to the store at ``tracking_uri``.
 
-    def __init__(self, client: Any, run_id: str, tracking_uri: str = "") -> None:
+    ``logged_models``: whether ``log_model`` uses MLflow 3's logged-models API (a service that
+    lacks it, such as Azure ML, sets it false and gets the model as plain run artifacts).
+    """
+
+    logged_models: ClassVar[bool] = True
+
+    def __init__(
+        self, client: Any, run_id: str, tracking_uri: str = "", experiment_id: str = ""
+    ) -> None:
         self.client = client
         self.run_id = run_id
         self.tracking_uri = tracking_uri
+        self.experiment_id = experiment_id
+        self.params: dict[str, str] = {}  # what this run logged, for its logged model
+        self.metrics: list[Any] = []
+        self.test_input: tuple[str, str] | None = None  # name, digest of the testing input
 
     def log_params(self, params: Mapping[str, Any]) -> None:
         from mlflow.entities import Param
 
+        entries = {key: str(value) for key, value in params.items()}
         with store_errors(self.tracking_uri):
-            for chunk in _chunks([Param(key, str(value)) for key, value in params.items()]):
+            for chunk in _chunks([Param(key, value) for key, value in entries.items()]):
                 self.client.log_batch(self.run_id, params=chunk)
+        self.params.update(entries)
 
     def log_metrics(self, metrics: Mapping[str, float]) -> None:
         """Record metrics at step 0."""
@@ -83,6 +99,7 @@ class MlflowRun(Run):
         with store_errors(self.tracking_uri):
             for chunk in _chunks(entries):
                 self.client.log_batch(self.run_id, metrics=chunk)
+        self.metrics.extend(entries)
 
     def set_tags(self, tags: Mapping[str, Any]) -> None:
         """Record tags; ``git.commit`` is mirrored to ``mlflow.source.git.commit`` for the UI."""
@@ -149,6 +166,8 @@ class MlflowRun(Run):
         tag = InputTag("mlflow.data.context", context)
         with store_errors(self.tracking_uri):
             self.client.log_inputs(self.run_id, [DatasetInput(entity, [tag])])
+        if context == "testing":
+            self.test_input = (name, digest)
 
     def log_model(
         self,
@@ -158,34 +177,97 @@ class MlflowRun(Run):
         name: str = "model",
         target: str | None = None,
     ) -> None:
-        """Save ``model`` as an MLflow ``pyfunc`` model, then upload it as the folder ``name``.
+        """Log ``model`` as an MLflow ``pyfunc`` model named ``name``, linked to this run.
 
         The model is stored in the ``skops`` format (see ``_serialization``), a signature from
-        ``X_sample`` and its predictions, plus the generic ``manifest.json``;
-        ``mlflow.pyfunc.load_model("runs:/<run_id>/<name>")`` and ``mlflow models serve`` load
-        it. ``mlflow.<flavor>.log_model`` is avoided on purpose: with MLflow 3 it also calls
-        the logged-models API, which some MLflow services (Azure ML) answer with 404.
+        ``X_sample`` and its predictions, plus the generic ``manifest.json``. With
+        ``logged_models`` it is an MLflow 3 logged model (the UI's "Logged models", with the
+        run's params, and its ``test/`` metrics tied to the testing input), found by
+        ``runs:/<run_id>/<name>``: ``mlflow.pyfunc.load_model`` and ``mlflow models serve``
+        load it. Otherwise it is uploaded as the run's artifact folder ``name``, which the
+        same URI finds too.
         """
-        import mlflow.sklearn
+        from mlflow.models import Model
 
         from <%- packageName %>.model_package import MANIFEST, build_manifest, manifest_json
 
         with tempfile.TemporaryDirectory() as scratch:
             path = Path(scratch) / "model"
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                signature = None
-                if X_sample is not None:
-                    from mlflow.models import infer_signature
-
-                    signature = infer_signature(X_sample, model.predict(X_sample))
-                mlflow.sklearn.save_model(
-                    model, str(path), signature=signature, **_serialization(model)
-                )
             manifest = build_manifest(model, X_sample, task, fmt="mlflow", target=target)
+            if not self.logged_models:
+                _save_model(model, X_sample, path, Model(run_id=self.run_id, artifact_path=name))
+                (path / MANIFEST).write_text(manifest_json(manifest), encoding="utf-8")
+                with store_errors(self.tracking_uri):
+                    self.client.log_artifacts(self.run_id, str(path), name)
+                return
+            with store_errors(self.tracking_uri):
+                logged = self._create_logged_model(name, task)
+            metadata = Model(
+                artifact_path=logged.artifact_location,
+                run_id=self.run_id,
+                model_uuid=logged.model_id,
+                model_id=logged.model_id,
+            )
+            _save_model(model, X_sample, path, metadata)
             (path / MANIFEST).write_text(manifest_json(manifest), encoding="utf-8")
             with store_errors(self.tracking_uri):
-                self.client.log_artifacts(self.run_id, str(path), name)
+                self._upload_logged_model(logged.model_id, path)
+
+    def _create_logged_model(self, name: str, task: str | None) -> Any:
+        """Create the (pending) logged model of this run, with its params."""
+        if not self.experiment_id:
+            self.experiment_id = self.client.get_run(self.run_id).info.experiment_id
+        return self.client.create_logged_model(
+            self.experiment_id,
+            name=name,
+            source_run_id=self.run_id,
+            params=self.params or None,
+            model_type=task,
+        )
+
+    def _upload_logged_model(self, model_id: str, path: Path) -> None:
+        """Upload the model folder, mark the model ready, link it and its metrics to the run."""
+        from mlflow.entities import LoggedModelOutput, LoggedModelStatus, Metric
+
+        self.client.log_model_artifacts(model_id, str(path))
+        self.client.finalize_logged_model(model_id, LoggedModelStatus.READY)
+        self.client.log_outputs(self.run_id, [LoggedModelOutput(model_id, step=0)])
+        dataset = self.test_input or (None, None)
+        linked = [
+            Metric(
+                metric.key,
+                metric.value,
+                metric.timestamp,
+                metric.step,
+                model_id=model_id,
+                dataset_name=dataset[0] if metric.key.startswith("test/") else None,
+                dataset_digest=dataset[1] if metric.key.startswith("test/") else None,
+                run_id=self.run_id,
+            )
+            for metric in self.metrics
+        ]
+        for chunk in _chunks(linked):
+            self.client.log_batch(self.run_id, metrics=chunk)
+
+
+def _save_model(model: Any, X_sample: Any, path: Path, metadata: Any) -> None:
+    """Save ``model`` as an MLflow sklearn/pyfunc model folder at ``path``."""
+    import mlflow.sklearn
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        signature = None
+        if X_sample is not None:
+            from mlflow.models import infer_signature
+
+            signature = infer_signature(X_sample, model.predict(X_sample))
+        mlflow.sklearn.save_model(
+            model,
+            str(path),
+            mlflow_model=metadata,
+            signature=signature,
+            **_serialization(model),
+        )
 
 
 def _serialization(model: Any) -> dict[str, Any]:
@@ -214,6 +296,10 @@ class MlflowTracker(Tracker):
     requires: ClassVar[tuple[str, ...]] = ("mlflow",)
     run_class: ClassVar[type[MlflowRun]] = MlflowRun
     label: ClassVar[str] = "mlflow"
+    # Tags of a new experiment: MLflow 3's UI opens an experiment of this kind on its runs
+    # ("Model training"), not on its GenAI traces.
+    experiment_tags: ClassVar[dict[str, str]] = {EXPERIMENT_KIND: MODEL_TRAINING}
+    serves_ui: ClassVar[bool] = True  # ``browse`` runs ``mlflow ui`` on a store, not a server
     _reachable = False  # set once an HTTP server answered the probe (subclasses inherit it)
 
     def __init__(self, tracking_uri: str | None = None) -> None:
@@ -295,18 +381,22 @@ class MlflowTracker(Tracker):
             if found is None:
                 self._prepare_experiment(stored)
                 location = self._artifact_location(experiment)
-                found = client.get_experiment(
-                    client.create_experiment(stored, artifact_location=location)
+                created = client.create_experiment(
+                    stored, artifact_location=location, tags=self.experiment_tags or None
                 )
+                found = client.get_experiment(created)
+            elif self.experiment_tags and EXPERIMENT_KIND not in found.tags:
+                for key, value in self.experiment_tags.items():  # made by an older project
+                    client.set_experiment_tag(found.experiment_id, key, value)
             # before the run exists, so a missing storage client leaves no FAILED run behind
             require_artifact_client(found.artifact_location)
-            tags = {key: str(value) for key, value in tags.items()}
+            tags = {**source_tags(), **{key: str(value) for key, value in tags.items()}}
             run = client.create_run(found.experiment_id, tags=tags, run_name=run_name)
         except <%- errorName %>:
             raise
         except Exception as exc:
             raise self._failure(f"cannot start an MLflow run at {self._where()}", exc) from None
-        return self.run_class(client, run.info.run_id, self.tracking_uri)
+        return self.run_class(client, run.info.run_id, self.tracking_uri, found.experiment_id)
 
     def _close_run(self, run: Run, status: str) -> None:
         assert isinstance(run, MlflowRun)
@@ -347,7 +437,11 @@ class MlflowTracker(Tracker):
         return [_to_record(run, experiment) for run in runs]
 
     def load_model(self, run_id: str, name: str = "model") -> Any:
-        """Download the run's MLflow model folder and return its ``PackagedModel``."""
+        """Download the run's MLflow model ``name`` and return its ``PackagedModel``.
+
+        The run's logged model of that name is used when it has one; else its artifact folder
+        ``name`` (Azure ML, and runs logged before logged models).
+        """
         import json
 
         import mlflow.sklearn
@@ -358,7 +452,7 @@ class MlflowTracker(Tracker):
         with tempfile.TemporaryDirectory() as scratch:
             try:
                 with _environment({_PROGRESS_BAR: "false"}):  # no download progress bar on stderr
-                    path = Path(client.download_artifacts(run_id, name, dst_path=scratch))
+                    path = self._download_model(client, run_id, name, scratch)
             except ImportError as exc:
                 raise missing_client_error(exc) from None
             except Exception as exc:
@@ -370,6 +464,21 @@ class MlflowTracker(Tracker):
                 model = mlflow.sklearn.load_model(str(path))
         return PackagedModel(model, manifest)
 
+    def _download_model(self, client: Any, run_id: str, name: str, scratch: str) -> Path:
+        """Download the run's model ``name`` into ``scratch``; return its folder."""
+        outputs = getattr(client.get_run(run_id), "outputs", None)
+        for output in getattr(outputs, "model_outputs", None) or []:
+            logged = client.get_logged_model(output.model_id)
+            if logged.name == name:
+                from mlflow.artifacts import download_artifacts
+
+                uri = self._connect()
+                where = download_artifacts(
+                    artifact_uri=logged.artifact_location, dst_path=scratch, tracking_uri=uri
+                )
+                return Path(where)
+        return Path(client.download_artifacts(run_id, name, dst_path=scratch))
+
     def child_tags(self, parent_id: str) -> dict[str, str]:
         """Nest under ``parent_id`` in the MLflow UI (``mlflow.parentRunId``) and tag it."""
         return {"sweep.parent": parent_id, "mlflow.parentRunId": parent_id}
@@ -378,7 +487,36 @@ class MlflowTracker(Tracker):
         """Return the command (or address) that opens the MLflow UI for this store."""
         if self.tracking_uri.startswith(("http://", "https://")):
             return self._mask(f"open {self.tracking_uri} in a browser")
-        return self._mask(f"mlflow ui --backend-store-uri {shlex.quote(self.tracking_uri)}")
+        command = f"mlflow ui --backend-store-uri {shlex.quote(self.tracking_uri)}"
+        return self._mask(f"python -m <%- packageName %> ui (it runs {command})")
+
+    def browse(self, experiment: str, show: Callable[[str], None]) -> None:
+        """Show the experiment's runs in MLflow's UI ("Model training" view).
+
+        A server (``http(s)://``): ``show`` gets the experiment's address. A local store:
+        ``mlflow ui`` is started on 127.0.0.1 on a free port, ``show`` gets the address once
+        it answers, and it runs until Ctrl-C (``KeyboardInterrupt``), when it is stopped with
+        every process it started. It needs the full ``mlflow`` package (the dev set).
+        """
+        if not self.serves_ui:  # a service with a UI of its own (Databricks, Azure ML)
+            show(self.ui_hint())
+            return
+        if self.tracking_uri.startswith(("http://", "https://")):
+            show(self._experiment_url(_without_login(self.tracking_uri), experiment))
+            return
+        from <%- packageName %>.trackers.mlflow_ui import serve_ui
+
+        self._client()  # the store is readable (or one line saying why not)
+        with serve_ui(self.tracking_uri, self.artifact_root) as server:
+            show(self._experiment_url(server.address, experiment))
+            server.wait()
+
+    def _experiment_url(self, address: str, experiment: str) -> str:
+        """Return the UI address of ``experiment``'s runs, or of all experiments if it has none."""
+        found = self._client().get_experiment_by_name(self._store_experiment(experiment))
+        if found is None:
+            return f"{address.rstrip('/')}/#/experiments ({experiment!r} has no runs yet)"
+        return ui_url(address, found.experiment_id)
 
     def _where(self) -> str:
         return self._mask(self.tracking_uri)
@@ -391,6 +529,57 @@ class MlflowTracker(Tracker):
     def _mask(self, text: str) -> str:
         """Return ``text`` with the tracking URI's password (plain or %-decoded) as ``***``."""
         return mask_password(text, self.tracking_uri)
+
+
+def ui_url(address: str, experiment_id: str) -> str:
+    """Return the MLflow UI address of an experiment's runs in the "Model training" view."""
+    return f"{address.rstrip('/')}/#/experiments/{experiment_id}/runs?workflowType=machine_learning"
+
+
+def source_tags() -> dict[str, str]:
+    """Return the tags that fill a run's "Source" and "Created by" in MLflow's UI.
+
+    ``mlflow.source.name`` is the command line (``python -m <%- packageName %> run``),
+    ``mlflow.source.type`` ``LOCAL``, ``mlflow.user`` the login name, and the project's git
+    branch and ``origin`` URL (without any login in it) when known. The commit comes with the
+    run's ``git.commit`` tag (see ``MlflowRun.set_tags``).
+    """
+    import getpass
+    import sys
+
+    argv = sys.argv[1:] if sys.argv and sys.argv[0].endswith("__main__.py") else []
+    command = " ".join(["python -m <%- packageName %>", *argv[:1]])
+    tags = {"mlflow.source.name": command, "mlflow.source.type": "LOCAL"}
+    with suppress(KeyError, OSError):  # no login name (a container user with no passwd entry)
+        tags["mlflow.user"] = getpass.getuser()
+    branch = _git("rev-parse", "--abbrev-ref", "HEAD")
+    if branch and branch != "HEAD":
+        tags["mlflow.source.git.branch"] = branch
+    remote = _git("config", "--get", "remote.origin.url")
+    if remote:
+        tags["mlflow.source.git.repoURL"] = _without_login(remote)
+    return tags
+
+
+def _git(*args: str) -> str:
+    """Return the stripped output of a git command in the project, or "" when it fails."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=project_root(), capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def _without_login(url: str) -> str:
+    """Return ``url`` without a ``user:password@`` part (a token in a clone URL, say)."""
+    parts = urlsplit(url)
+    if not parts.scheme or "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
 
 
 def store_problem(exc: BaseException, uri: str) -> str | None:
