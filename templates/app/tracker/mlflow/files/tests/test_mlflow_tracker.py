@@ -21,6 +21,7 @@ from <%- packageName %>.drivers import MissingDriverError
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
 from <%- packageName %>.registry import MODELS
+from <%- packageName %>.trackers import mlflow_ui
 from <%- packageName %>.trackers.mlflow_tracker import (
     MlflowTracker,
     _refused,
@@ -443,38 +444,32 @@ def test_ui_urls_open_the_model_training_view_without_a_login():
     assert _without_login("git@github.com:team/project.git") == "git@github.com:team/project.git"
 
 
-def test_ui_serves_the_store_until_ctrl_c(project, store_uri):
-    """``ui`` for real: MLflow's UI on 127.0.0.1 shows the experiment; Ctrl-C stops it all."""
-    with MlflowTracker(tracking_uri=store_uri).start_run("browsed"):
-        pass
-    # the mlflow tracker explicitly: projects on Databricks or Azure ML ship this test too
-    (project / "configs/browse.yaml").write_text(
-        "extends: experiment.yaml\nexperiment: browsed\ntracker: {name: mlflow, params: {}}\n"
-    )
-    command = [sys.executable, "-m", "<%- packageName %>", "ui", "--config", "configs/browse.yaml"]
-    ui = subprocess.Popen(
-        command,
-        env={**os.environ, "MLFLOW_TRACKING_URI": store_uri},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = ui.stdout.readline()  # printed once the server answers
-        match = re.fullmatch(
-            r"(http://127\.0\.0\.1:(\d+))/#/experiments/(\d+)/runs\?workflowType=machine_learning\n",
-            line,
-        )
-        assert match is not None, line + ui.stderr.read()
-        address, port, experiment_id = match.groups()
-        with urllib.request.urlopen(line.strip(), timeout=30) as page:
-            assert page.status == 200 and b"<html" in page.read().lower()
-        api = f"{address}/ajax-api/2.0/mlflow/experiments/get?experiment_id={experiment_id}"
-        with urllib.request.urlopen(api, timeout=30) as answer:
-            assert b'"browsed"' in answer.read()  # the store the config names
-    finally:
-        ui.send_signal(signal.SIGINT)
-        code = ui.wait(timeout=60)
-    assert code == 0, ui.stderr.read()
-    with socket.socket() as probe:  # the server and its workers are gone with it
-        assert probe.connect_ex(("127.0.0.1", int(port))) != 0
+def test_ui_waits_for_the_server_and_stops_its_whole_group(monkeypatch, tmp_path):
+    """``serve_ui`` yields once the server answers ``/health``; leaving it stops every process.
+
+    A stand-in server (Python's own ``http.server``, serving a ``health`` file) keeps this test
+    fast: MLflow's UI itself takes 10-20 s to start, and is served for real by the project's
+    end-to-end check of ``python -m <%- packageName %> ui``.
+    """
+    (tmp_path / "health").write_text("OK")
+
+    def stand_in(tracking_uri, port, artifact_root):
+        return [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
+
+    monkeypatch.setattr(mlflow_ui, "ui_command", stand_in)
+    monkeypatch.chdir(tmp_path)
+    with mlflow_ui.serve_ui("sqlite:///unused.db") as server:
+        port = int(server.address.rsplit(":", 1)[1])
+        with urllib.request.urlopen(f"{server.address}/health", timeout=30) as answer:
+            assert answer.read() == b"OK"
+    assert server.process.poll() is not None
+    with socket.socket() as probe:  # nothing listens there any more
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_ui_command_serves_the_store_on_loopback_with_one_worker(tmp_path):
+    command = mlflow_ui.ui_command("sqlite:///mlflow.db", 5123, tmp_path)
+    assert command[1:5] == ["-m", "mlflow", "ui", "--backend-store-uri"]
+    assert command[5] == "sqlite:///mlflow.db"
+    assert command[command.index("--default-artifact-root") + 1] == tmp_path.as_uri()
+    assert command[-6:] == ["--host", "127.0.0.1", "--port", "5123", "--workers", "1"]
