@@ -56,7 +56,7 @@ describe.concurrent('uv + MLflow project, checked by deptry, pip, mypy, build an
 
   it("knows every top-level module the project's environment installs (the package-name check's list)", async () => {
     // src/options/installed-modules.ts is what a package name may not be: it must hold all of these
-    const check = await runInProject(project, 'python', [path.join(ROOT, 'scripts', 'installed-modules.py'), '--check', path.join(ROOT, 'src', 'lib', 'installed-modules.ts')], { reject: false });
+    const check = await runInProject(project, 'python', [path.join(ROOT, 'scripts', 'installed-modules.py'), '--check', path.join(ROOT, 'src', 'options', 'installed-modules.ts')], { reject: false });
     expect(check.exitCode, check.output).toBe(0);
   });
 
