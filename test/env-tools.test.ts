@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../src/options/catalogue.js';
 import { ENV_TOOL_MODULES, type EnvToolModule } from '../src/env-tools/index.js';
@@ -113,5 +114,20 @@ describe('env tool modules', () => {
       expect(existsSync(file), module.e2e).toBe(true);
       expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`(?:'env-tool'|envTool): '${tool}'`));
     });
+  });
+
+  // pipenv locks [packages] alone, then the other categories against it: mlflow-skinny locked there
+  // at a release whose `mlflow` twin cannot install yet made `pipenv lock` fail in the dev set
+  it('pipenv puts a package that includes a runtime one in [packages], in its place', () => {
+    const pipfile = parseToml(ENV_TOOL_MODULES.pipenv.files(answers('pipenv')).Pipfile!) as Record<string, Record<string, unknown>>;
+    const includer = CATALOGUE.find((dependency) => dependency.includes === 'mlflow-skinny')!;
+    expect(Object.keys(pipfile.packages!)).toContain(includer.name);
+    expect(Object.keys(pipfile.packages!)).not.toContain('mlflow-skinny');
+    for (const [name, entries] of Object.entries(pipfile)) {
+      if (name !== 'packages' && name !== 'source') expect(Object.keys(entries), name).not.toContain(includer.name);
+    }
+    // without MLflow nothing is included, so nothing moves
+    const none = parseToml(ENV_TOOL_MODULES.pipenv.files({ ...answers('pipenv'), tracker: 'none' }).Pipfile!) as Record<string, object>;
+    expect(Object.keys(none.packages!)).not.toContain(includer.name);
   });
 });

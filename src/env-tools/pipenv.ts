@@ -41,14 +41,44 @@ function entry(dependency: PythonDependency): PipfileEntry {
 const category = (dependencies: readonly PythonDependency[]) =>
   Object.fromEntries(dependencies.map((dependency) => [dependency.name, entry(dependency)]));
 
+/**
+ * The Pipfile's categories. pipenv locks `[packages]` first, then every other category against
+ * that lock, so a runtime package that another category's package includes (mlflow-skinny, in the
+ * dev set's `mlflow`) would be locked at its newest release even when the including package's
+ * same release cannot be installed yet (one of its own pins not published), and the lock would
+ * fail. The including package takes the included one's place in `[packages]` instead: one
+ * resolution for both, at the cost of a larger runtime set for Pipenv projects.
+ */
+function categories(answers: Answers): { packages: PythonDependency[]; others: Record<string, PythonDependency[]> } {
+  const runtime = dependenciesFor(answers, 'runtime');
+  const others: Record<string, PythonDependency[]> = {
+    'dev-packages': dependenciesFor(answers, 'dev'),
+    ...Object.fromEntries(OPTIONAL_GROUPS.map((group) => [group, dependenciesFor(answers, group)])),
+    [TEAM]: teamDependencies(answers),
+  };
+  const runtimeNames = new Set(runtime.map((dependency) => dependency.name));
+  const lifted = new Map<string, PythonDependency>();
+  for (const dependency of Object.values(others).flat()) {
+    if (dependency.includes && runtimeNames.has(dependency.includes)) lifted.set(dependency.name, dependency);
+  }
+  const includer = (name: string) => [...lifted.values()].find((dependency) => dependency.includes === name);
+  return {
+    packages: runtime.map((dependency) => includer(dependency.name) ?? dependency),
+    others: Object.fromEntries(
+      Object.entries(others).map(([name, dependencies]) => [name, dependencies.filter((dependency) => !lifted.has(dependency.name))]),
+    ),
+  };
+}
+
 function pipfile(answers: Answers): string {
+  const { packages, others } = categories(answers);
+  const { 'dev-packages': dev = [], ...rest } = others;
   return toToml({
     source: [{ name: 'pypi', url: 'https://pypi.org/simple', verify_ssl: true }],
-    packages: category(dependenciesFor(answers, 'runtime')),
+    packages: category(packages),
     // the project itself, editable, with the dev tools: the image installs [packages] only, then its wheel
-    'dev-packages': { ...category(dependenciesFor(answers, 'dev')), [environmentName(answers)]: { path: '.', editable: true } },
-    ...Object.fromEntries(OPTIONAL_GROUPS.map((group) => [group, category(dependenciesFor(answers, group))])),
-    [TEAM]: category(teamDependencies(answers)),
+    'dev-packages': { ...category(dev), [environmentName(answers)]: { path: '.', editable: true } },
+    ...Object.fromEntries(Object.entries(rest).map(([name, dependencies]) => [name, category(dependencies)])),
     requires: { python_version: answers.python },
   });
 }

@@ -47,6 +47,11 @@ export interface PythonDependency {
    * engine): deptry is told it is used.
    */
   plugin?: true;
+  /**
+   * The distribution holds all of this one (`mlflow` holds `mlflow-skinny`, and each release pins
+   * the other's same version): installed together, they move in lockstep.
+   */
+  includes?: string;
 }
 
 export const CATALOGUE: readonly PythonDependency[] = [
@@ -196,6 +201,7 @@ export const CATALOGUE: readonly PythonDependency[] = [
     group: 'dev',
     imports: ['mlflow'],
     conda: 'mlflow',
+    includes: 'mlflow-skinny',
   },
   // The `team` extra: what a shared MLflow server on PostgreSQL with artifacts in Azure Blob and
   // basic auth needs, and what `sweep --storage postgresql://...` needs. SQLAlchemy 2.1 maps a
