@@ -1,17 +1,14 @@
 /** Poetry 2.2+: a PEP 621 pyproject.toml with PEP 735 groups, poetry.lock. */
 import { OPTIONAL_GROUPS } from '../options/catalogue.js';
 import type { Answers } from '../options/answers.js';
-import { toToml } from '../render/toml.js';
 import {
   addToPyproject,
-  dependencyGroups,
   lockedOrFail,
   MAKE_VENV,
   PIP_PROJECT,
-  projectTable,
+  pyprojectToml,
   pythonImage,
   pythonSetup,
-  qualityTools,
   sdistGlobs,
   type DockerInstall,
   type EnvToolModule,
@@ -35,11 +32,10 @@ export const poetry: EnvToolModule = {
   id: 'poetry',
   label: 'Poetry 2 (pyproject.toml + poetry.lock)',
   files: (answers) => ({
-    'pyproject.toml': toToml({
-      project: projectTable(answers),
-      'dependency-groups': dependencyGroups(answers),
-      'build-system': { requires: ['poetry-core>=2.2,<3'], 'build-backend': 'poetry.core.masonry.api' },
-      tool: {
+    'pyproject.toml': pyprojectToml(
+      answers,
+      { requires: ['poetry-core>=2.2,<3'], 'build-backend': 'poetry.core.masonry.api' },
+      {
         poetry: {
           'requires-poetry': '>=2.2',
           // Poetry locks for every Python `requires-python` allows, up to any future major; some
@@ -50,9 +46,9 @@ export const poetry: EnvToolModule = {
           // `poetry install` leaves these out unless `--with docs` / `--with notebook`
           group: Object.fromEntries(OPTIONAL_GROUPS.map((group) => [group, { optional: true }])),
         },
-        ...qualityTools(answers),
       },
-    }),
+      { groups: true },
+    ),
   }),
   editors: { 'pyproject.toml': addToPyproject },
   recordedFiles: ['poetry.lock'],

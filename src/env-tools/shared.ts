@@ -176,13 +176,16 @@ const RUFF_AND_PYTEST = {
 /**
  * The `[tool.mypy]` and `[tool.deptry]` tables, so that a bare `mypy` (src and tests; the package
  * fully annotated) and `deptry .` (imports against the declared dependencies, the package being
- * first-party under src/) run clean. They depend on the dependency set: whatever adds a dependency
- * to an existing pyproject.toml re-renders them from the new answers.
+ * first-party under src/) run clean. They depend on the dependency set: `addToPyproject` keeps
+ * deptry's list of plugins in the same sorted order, so a render and an edit agree line for line.
  */
-export function checkerTables(answers: Answers): { mypy: Record<string, unknown>; deptry: Record<string, unknown> } {
+function checkerTables(answers: Answers): { mypy: Record<string, unknown>; deptry: Record<string, unknown> } {
   const needed = [...dependenciesFor(answers, 'runtime'), ...dependenciesFor(answers, 'dev'), ...teamDependencies(answers)];
   const untyped = needed.filter((dependency) => dependency.untyped).flatMap((dependency) => dependency.imports);
-  const plugins = needed.filter((dependency) => dependency.plugin).map((dependency) => dependency.name);
+  const plugins = needed
+    .filter((dependency) => dependency.plugin)
+    .map((dependency) => dependency.name)
+    .sort();
   return {
     mypy: {
       files: ['src', 'tests'],
@@ -210,7 +213,7 @@ export function checkerTables(answers: Answers): { mypy: Record<string, unknown>
 }
 
 /** The `[tool]` tables every env tool shares: ruff, pytest, mypy and deptry. */
-export function qualityTools(answers: Answers): Record<string, unknown> {
+function qualityTools(answers: Answers): Record<string, unknown> {
   return { ...RUFF_AND_PYTEST, ...checkerTables(answers) };
 }
 
@@ -242,7 +245,7 @@ export function manifestIn(answers: Answers, docker: DockerInstall): string {
 }
 
 /** The PEP 621 `[project]` table shared by every tool. */
-export function projectTable(answers: Answers): Record<string, unknown> {
+function projectTable(answers: Answers): Record<string, unknown> {
   const author: Record<string, string> = {};
   if (answers.authorName) author.name = answers.authorName;
   if (answers.authorEmail) author.email = answers.authorEmail;
@@ -260,7 +263,7 @@ export function projectTable(answers: Answers): Record<string, unknown> {
 }
 
 /** PEP 735 groups: `dev`, installed by default, and the optional ones (docs, notebook). */
-export const dependencyGroups = (answers: Answers) =>
+const dependencyGroups = (answers: Answers) =>
   Object.fromEntries(
     (['dev', ...OPTIONAL_GROUPS] as const).map((group) => [group, dependenciesFor(answers, group).map(requirement)]),
   );
@@ -276,14 +279,28 @@ export const PIP_PROJECT = ['pip install --no-cache-dir --no-deps .'];
 
 const SETUPTOOLS_BUILD = { requires: ['setuptools>=77'], 'build-backend': 'setuptools.build_meta' };
 
-/** A setuptools pyproject.toml (venv, conda and pipenv install the project with pip). */
-export function setuptoolsPyproject(answers: Answers): string {
+/**
+ * A pyproject.toml: the `[project]` table, PEP 735 groups when the tool reads them (uv, Poetry;
+ * the pip-installed tools keep their dev set in their own files), the tool's build system, and its
+ * own `[tool]` tables beside the quality tools every project shares.
+ */
+export function pyprojectToml(
+  answers: Answers,
+  build: { requires: string[]; 'build-backend': string },
+  tool: Record<string, unknown>,
+  { groups }: { groups: boolean },
+): string {
   return toToml({
     project: projectTable(answers),
-    'build-system': SETUPTOOLS_BUILD,
-    tool: { setuptools: { packages: { find: { where: ['src'] } } }, ...qualityTools(answers) },
+    ...(groups ? { 'dependency-groups': dependencyGroups(answers) } : {}),
+    'build-system': build,
+    tool: { ...tool, ...qualityTools(answers) },
   });
 }
+
+/** A setuptools pyproject.toml (venv, conda and pipenv install the project with pip). */
+export const setuptoolsPyproject = (answers: Answers): string =>
+  pyprojectToml(answers, SETUPTOOLS_BUILD, { setuptools: { packages: { find: { where: ['src'] } } } }, { groups: false });
 
 export function requirementsFile(header: string, lines: string[]): string {
   return `${header}\n${lines.join('\n')}\n`;
@@ -310,6 +327,7 @@ export function addToPyproject(text: string, dependencies: readonly PythonDepend
     if (dependency.plugin && deptry) {
       const unused = ((deptry.per_rule_ignores ??= {}).DEP002 ??= []);
       if (!unused.includes(dependency.name)) unused.push(dependency.name);
+      unused.sort();
     }
   }
   return { content: toToml(data), lossless };

@@ -1,14 +1,11 @@
 /** uv: a PEP 621 pyproject.toml with PEP 735 groups, uv.lock, the uv_build backend. */
 import type { Answers } from '../options/answers.js';
-import { toToml } from '../render/toml.js';
 import {
   addToPyproject,
-  dependencyGroups,
   lockedOrFail,
-  projectTable,
+  pyprojectToml,
   pythonImage,
   pythonSetup,
-  qualityTools,
   sdistGlobs,
   type DockerInstall,
   type EnvToolModule,
@@ -28,20 +25,16 @@ export const uv: EnvToolModule = {
   id: 'uv',
   label: 'uv (pyproject.toml + uv.lock)',
   files: (answers) => ({
-    'pyproject.toml': toToml({
-      project: projectTable(answers),
-      'dependency-groups': dependencyGroups(answers),
-      'build-system': { requires: ['uv_build>=0.9,<0.14'], 'build-backend': 'uv_build' },
-      tool: {
+    'pyproject.toml': pyprojectToml(
+      answers,
+      { requires: ['uv_build>=0.9,<0.14'], 'build-backend': 'uv_build' },
+      {
         uv: {
-          'build-backend': {
-            'module-name': answers.packageName,
-            'source-include': sdistGlobs(answers, docker(answers), '**'),
-          },
+          'build-backend': { 'module-name': answers.packageName, 'source-include': sdistGlobs(answers, docker(answers), '**') },
         },
-        ...qualityTools(answers),
       },
-    }),
+      { groups: true },
+    ),
   }),
   editors: { 'pyproject.toml': addToPyproject },
   recordedFiles: ['uv.lock'],
