@@ -134,6 +134,29 @@ describe('mlexp upgrade', () => {
     expect(again.all).toMatch(/Already up to date/);
   });
 
+  it('keeps the env tool\'s lock, which its install wrote and no render can, and says to refresh it', async () => {
+    const cwd = tmpFolder();
+    expect((await mlexp(['proj', '--yes', '--skip-install', '--env-tool', 'uv'], cwd)).exitCode).toBe(0);
+    const root = path.join(cwd, 'proj');
+    // as an install leaves it: uv.lock in the first commit and in the recorded pristine output
+    const lock = 'version = 1\n# as uv wrote it\n';
+    writeFileSync(path.join(root, 'uv.lock'), lock);
+    await git(root, 'add', 'uv.lock');
+    await git(root, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-q', '--amend', '--no-edit');
+    await git(root, 'branch', '-f', 'mlexp/pristine', 'HEAD');
+    const dry = await mlexp(['upgrade', '--tracker', 'wandb', '--dry-run'], root);
+    expect(dry.exitCode, dry.all).toBe(0);
+    expect(dry.all).not.toContain('uv.lock');
+    const result = await mlexp(['upgrade', '--tracker', 'wandb'], root);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(readFileSync(path.join(root, 'uv.lock'), 'utf8')).toBe(lock);
+    expect(result.all).toContain('run `uv sync` to update the environment and uv.lock, then commit uv.lock');
+    // another env tool's install writes its own lock: the old one goes with the old tool
+    const switched = await mlexp(['upgrade', '--env-tool', 'poetry'], root);
+    expect(switched.exitCode, switched.all).toBe(0);
+    expect(existsSync(path.join(root, 'uv.lock'))).toBe(false);
+  });
+
   it('--dry-run lists the changes and conflicts and changes nothing', async () => {
     const root = await editedProject();
     const before = await state(root);

@@ -4,7 +4,7 @@
  * with git's three-way merge. The merge base is the previous pristine output, so only the
  * generator's changes are applied over the user's edits; clashes are ordinary git conflicts.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execaSync } from 'execa';
@@ -25,6 +25,11 @@ export interface UpgradeOptions {
   version: string;
   /** Go ahead when the project records a newer generator than this one. */
   allowOlder?: boolean;
+  /**
+   * Files of the recorded output that a render cannot write (the env tool's lock, which its install
+   * wrote): the new output keeps them as recorded, so the merge leaves the user's copy alone.
+   */
+  carried?: readonly string[];
 }
 
 export interface UpgradeSummary {
@@ -81,6 +86,14 @@ function checkPreconditions(root: string, stored: Record<string, unknown>, versi
     );
   }
   return branch;
+}
+
+/** Copy `file` as commit `from` holds it into `folder`, unless the render wrote it there. */
+function carryOver(root: string, from: string, folder: string, file: string): void {
+  const target = path.join(folder, file);
+  if (existsSync(target)) return;
+  const blob = execaSync('git', ['cat-file', 'blob', `${from}:${file}`], { cwd: root, reject: false, stdin: 'ignore', encoding: 'buffer', stripFinalNewline: false });
+  if (blob.exitCode === 0) writeFileSync(target, blob.stdout);
 }
 
 /** Write the files of `folder` as a tree object of the project's repository (its own index). */
@@ -177,6 +190,7 @@ export function upgradeProject(options: UpgradeOptions): UpgradeSummary {
     writeFileSync(path.join(folder, YO_RC), readFileSync(path.join(root, YO_RC)));
     const flags = Object.entries(options.overrides).flatMap(([flag, value]) => [`--${flag}`, value]);
     options.render(folder, flags);
+    for (const file of options.carried ?? []) carryOver(root, oldPristine, folder, file);
     const tree = writeTree(root, folder);
 
     if (tree === git(root, ['rev-parse', `${oldPristine}^{tree}`]).out) {

@@ -12,6 +12,7 @@ import { CLI_PATH } from '../core/paths.js';
 import { findProjectRoot, readStoredConfig } from '../project/yo-rc.js';
 import { upgradeProject } from '../project/upgrade.js';
 import { GENERATOR_VERSION } from '../core/version.js';
+import { ENV_TOOL_MODULES } from '../env-tools/index.js';
 
 /** Renaming the project or its package is a refactoring, not an upgrade. */
 const FIXED = new Set(['projectName', 'packageName']);
@@ -62,7 +63,11 @@ export default class UpgradeGenerator extends Generator {
     const options = this.options as Record<string, unknown>;
     const dryRun = Boolean(options.dryRun ?? options['dry-run']);
     const allowOlder = Boolean(options.allowOlder ?? options['allow-older']);
+    // the env tool's lock is its install's output, never the render's: kept unless the tool changes
+    const envTool = this.stored.envTool as Answers['envTool'];
+    const lockFile = (this.overrides['env-tool'] ?? envTool) === envTool ? ENV_TOOL_MODULES[envTool]?.lockFile : undefined;
     const summary = upgradeProject({
+      carried: lockFile ? [lockFile] : [],
       root: this.root,
       stored: this.stored,
       overrides: this.overrides,
@@ -93,6 +98,9 @@ export default class UpgradeGenerator extends Generator {
     list('added', summary.added);
     list('removed', summary.removed);
     list('in conflict', summary.conflicts);
+    if (Object.values(summary).every((files) => !Array.isArray(files) || files.length === 0)) {
+      this.log('  nothing: the merged result is your files as they are (the new output only records what you have)');
+    }
     if (dryRun || !summary.abort) return;
     if (summary.conflicts.length) {
       this.log('Resolve the conflicts (git status lists them; markers are in the files), `git add` them, then `git commit`;');
@@ -102,6 +110,10 @@ export default class UpgradeGenerator extends Generator {
       throw new UserError(
         `the upgrade stopped at ${summary.conflicts.length} conflict(s): finish it with git add + git commit, or drop it with git merge --abort`,
       );
+    }
+    const module = ENV_TOOL_MODULES[envTool];
+    if (lockFile && module && summary.updated.some((file) => file in module.editors)) {
+      this.log(`The dependency files changed: run \`${module.installCommand}\` to update the environment and ${lockFile}, then commit ${lockFile}.`);
     }
     this.log(`To undo the upgrade: ${summary.abort}`);
   }
