@@ -125,6 +125,18 @@ describe('dependency catalogue', () => {
     expect(runtime('none')).toContain('sqlalchemy');
   });
 
+  it('puts what only the tests import in the dev set of a project whose tracker does not need it', () => {
+    const names = (tracker: Answers['tracker'], group: 'runtime' | 'dev') =>
+      dependenciesFor({ ...DEFAULTS, tracker }, group).map((dependency) => dependency.name);
+    for (const tracker of ['mlflow', 'databricks', 'azureml', 'wandb'] as const) {
+      expect(names(tracker, 'runtime'), tracker).toContain('pillow');
+      expect(names(tracker, 'dev'), tracker).not.toContain('pillow');
+    }
+    expect(names('none', 'runtime')).not.toContain('pillow');
+    expect(dependenciesFor({ ...DEFAULTS, tracker: 'none' }, 'dev').find((dependency) => dependency.name === 'pillow')?.group).toBe('dev');
+    for (const dependency of CATALOGUE.filter((entry) => entry.tests)) expect(dependency.group, dependency.name).toBe('runtime');
+  });
+
   it('keeps the full MLflow (server and UI) out of the runtime set, in the dev set', () => {
     const names = (tracker: Answers['tracker'], group: 'runtime' | 'dev') =>
       dependenciesFor({ ...DEFAULTS, tracker }, group).map((dependency) => dependency.name);

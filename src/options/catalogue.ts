@@ -52,6 +52,8 @@ export interface PythonDependency {
    * the other's same version): installed together, they move in lockstep.
    */
   includes?: string;
+  /** The project's own tests import it: a project that does not need it at run time has it in the dev set. */
+  tests?: true;
 }
 
 export const CATALOGUE: readonly PythonDependency[] = [
@@ -72,8 +74,9 @@ export const CATALOGUE: readonly PythonDependency[] = [
   { name: 'python-dotenv', range: '>=1,<2', group: 'runtime', imports: ['dotenv'], conda: 'python-dotenv' },
   // figures.py draws every run's figures on the Agg canvas; conda-forge's `-base` has no GUI toolkit.
   { name: 'matplotlib', range: '>=3.8,<4', group: 'runtime', imports: ['matplotlib', 'mpl_toolkits'], conda: 'matplotlib-base' },
-  // The trackers hand figures to MLflow and W&B as PIL images; the tests decode the PNGs.
-  { name: 'pillow', range: '>=10.1,<14', group: 'runtime', imports: ['PIL'], conda: 'pillow' },
+  // The trackers hand figures to MLflow and W&B as PIL images (their modules say so); the tests
+  // decode the PNGs, so a project without such a tracker has it in its dev set.
+  { name: 'pillow', range: '>=10.1,<14', group: 'runtime', imports: ['PIL'], conda: 'pillow', tests: true },
   // A run needs MLflow's client and flavours only: mlflow-skinny, the same `mlflow` package without
   // the server, the UI and their dependencies (about half the runtime set's size). The full
   // `mlflow` is in the dev set, for `mlflow ui`.
@@ -342,9 +345,12 @@ export interface RenderInputs extends Answers {
 export function dependenciesFor(answers: RenderInputs, group: DependencyGroup): PythonDependency[] {
   const preset = (answers.presetDependencies ?? []).filter((dependency) => dependency.group === group);
   const replaced = new Set(preset.map((dependency) => dependency.name));
-  const catalogue = CATALOGUE.filter(
-    (dependency) => dependency.group === group && isNeeded(dependency, answers) && !replaced.has(dependency.name),
-  );
+  const catalogue = CATALOGUE.flatMap((dependency): PythonDependency[] => {
+    if (replaced.has(dependency.name)) return [];
+    if (dependency.group === group && isNeeded(dependency, answers)) return [dependency];
+    const forTests = group === 'dev' && dependency.tests && dependency.group === 'runtime' && !isNeeded(dependency, answers);
+    return forTests ? [{ ...dependency, group: 'dev' }] : [];
+  });
   return [...catalogue, ...preset];
 }
 

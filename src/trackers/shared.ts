@@ -15,5 +15,8 @@ export interface TrackerModule {
   sdist: { folders: readonly string[]; files: readonly string[] };
 }
 
-/** What every MLflow-API tracker needs: the client, the embedded store's migrations, skops, the UI. */
-export const MLFLOW_NEEDS = ['mlflow-skinny', 'alembic', 'skops', 'mlflow'] as const;
+/**
+ * What every MLflow-API tracker needs: the client, the embedded store's migrations, skops, the UI,
+ * and Pillow (figures go to `log_image` as PIL images).
+ */
+export const MLFLOW_NEEDS = ['mlflow-skinny', 'alembic', 'skops', 'mlflow', 'pillow'] as const;

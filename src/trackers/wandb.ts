@@ -6,6 +6,6 @@ export const wandb: TrackerModule = {
   label: 'Weights & Biases',
   configName: 'wandb',
   mlflowApi: false,
-  needs: ['wandb'],
+  needs: ['wandb', 'pillow'], // figures go to wandb.Image as PIL images
   sdist: { folders: [], files: [] },
 };
