@@ -36,12 +36,52 @@ export async function installProject(root: string, answers: Answers, log: (messa
   for (const { command, args, env } of commands) {
     const assignments = Object.entries(env ?? {}).map(([name, value]) => `${name}=${value} `);
     log(`\n$ ${assignments.join('')}${[command, ...args].join(' ')}`);
-    const result = await execa(command, args, { cwd: root, stdio: 'inherit', reject: false, env });
-    if (result.exitCode !== 0) {
+    const exitCode = await runAloud(command, args, { cwd: root, env, say: log });
+    if (exitCode !== 0) {
       throw new UserError(
-        `\`${[command, ...args].join(' ')}\` failed (exit ${result.exitCode}); the project is written: fix the cause, then run in ${root}: ${strategy.setup(answers).join(' && ')}`,
+        `\`${[command, ...args].join(' ')}\` failed (exit ${exitCode}); the project is written: fix the cause, then run in ${root}: ${strategy.setup(answers).join(' && ')}`,
       );
     }
   }
   return true;
+}
+
+/** The longest the install step stays silent: pip says nothing for about a minute while it unpacks. */
+export const QUIET_LIMIT_MS = 10_000;
+
+export interface RunAloudOptions {
+  cwd: string;
+  env?: Record<string, string>;
+  /** Where the step's own lines go (the generator's log). */
+  say: (line: string) => void;
+  quietMs?: number;
+  /** Where the command's output goes as it comes; the process's own streams by default. */
+  echo?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
+}
+
+/**
+ * Run a command, passing its output through as it comes; whenever it has been silent for
+ * `quietMs`, say that it is still running and for how long. Resolves to its exit code.
+ */
+export async function runAloud(command: string, args: readonly string[], options: RunAloudOptions): Promise<number> {
+  const { quietMs = QUIET_LIMIT_MS, echo = (chunk, stream) => process[stream].write(chunk) } = options;
+  const started = Date.now();
+  let heard = started;
+  const child = execa(command, args, { cwd: options.cwd, env: options.env, reject: false, stdin: 'inherit', buffer: false });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream]?.on('data', (chunk: Buffer) => {
+      heard = Date.now();
+      echo(chunk, stream);
+    });
+  }
+  const timer = setInterval(() => {
+    if (Date.now() - heard < quietMs) return;
+    heard = Date.now();
+    options.say(`  … ${command} is still working (${Math.round((heard - started) / 1000)} s so far)`);
+  }, Math.max(50, Math.min(1000, quietMs / 4)));
+  try {
+    return (await child).exitCode ?? 1;
+  } finally {
+    clearInterval(timer);
+  }
 }
