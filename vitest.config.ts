@@ -8,7 +8,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/*.test.ts'],
+          // each generator's spec beside it (src/<generator>/*.spec.ts), the rest under test/
+          include: ['src/**/*.spec.ts', 'test/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -1,14 +1,14 @@
-import { availablePythons } from '../src/project/python.js';
+import { availablePythons } from '../project/python.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ENV_TOOLS, STRUCTURES, TRACKERS, CIS, LICENSES, PYTHON_VERSIONS, DATA_VERSIONINGS, DATA_STORAGES } from '../src/options/values.js';
-import { CATALOGUE } from '../src/options/catalogue.js';
+import { ENV_TOOLS, STRUCTURES, TRACKERS, CIS, LICENSES, PYTHON_VERSIONS, DATA_VERSIONINGS, DATA_STORAGES } from '../options/values.js';
+import { CATALOGUE } from '../options/catalogue.js';
 
 const PYPI_NAME = new Map(CATALOGUE.flatMap((dependency) => (dependency.conda ? [[dependency.conda, dependency.name] as const] : [])));
-import { listFiles, parseStructuredFiles, runApp, tmpFolder, unrenderedFiles } from './helpers.js';
+import { listFiles, parseStructuredFiles, runApp, tmpFolder, unrenderedFiles } from '../../test/helpers.js';
 
 describe('app generator: default project', () => {
   it('writes the expected file list', async () => {

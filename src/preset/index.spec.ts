@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { presetSchema } from '../src/options/preset.js';
-import { CLI, listFiles, ROOT, tmpFolder } from './helpers.js';
+import { presetSchema } from '../options/preset.js';
+import { CLI, listFiles, ROOT, tmpFolder } from '../../test/helpers.js';
 
 describe('mlexp preset', () => {
   it('scaffolds a preset whose own test command renders a project with it and passes', async () => {

@@ -5,8 +5,8 @@ import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import helpers from 'yeoman-test';
-import { normalizeBlockName } from '../src/blocks/blocks.js';
-import { CLI, generatorPath, listFiles, runApp, tmpFolder, unrenderedFiles } from './helpers.js';
+import { normalizeBlockName } from './blocks.js';
+import { CLI, generatorPath, listFiles, runApp, tmpFolder, unrenderedFiles } from '../../test/helpers.js';
 
 /** A generated default project (no install, no git) in a folder that outlives yeoman-test. */
 async function project(options: Record<string, unknown> = {}): Promise<string> {

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, app
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { CLI, listFiles, ROOT, tmpFolder } from './helpers.js';
+import { CLI, listFiles, ROOT, tmpFolder } from '../../test/helpers.js';
 
 const ENV = { NO_COLOR: '1', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
 

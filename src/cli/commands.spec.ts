@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { CLI, listFiles, ROOT, tmpFolder } from './helpers.js';
+import { CLI, listFiles, ROOT, tmpFolder } from '../../test/helpers.js';
 
 /** Run the built `mlexp` bin with no terminal on stdin. */
 function mlexp(args: string[], cwd: string) {
