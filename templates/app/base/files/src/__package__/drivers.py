@@ -2,9 +2,9 @@
 
 A database URL (an Optuna sweep storage, an MLflow ``postgresql://`` store) needs the DBAPI
 module SQLAlchemy picks for its dialect; an artifact URI (``wasbs://``, ``s3://``, ``gs://``)
-needs its storage client. ``require_database_driver`` and ``require_artifact_client`` raise a
-one-line ``<%- errorName %>`` naming the package to install, or the ``team`` extra when it holds it
-(``<%- installTeam %>``). Nothing is connected to.
+needs its storage client. ``require_database_driver`` and ``require_artifact_client`` raise
+``MissingDriverError``, one line naming the package to install, or the ``team`` extra when it
+holds it (``<%- installTeam %>``). Nothing is connected to.
 """
 
 import importlib.util
