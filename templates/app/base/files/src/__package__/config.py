@@ -106,16 +106,13 @@ class ExperimentConfig:
 
 
 _VALIDATOR = TypeAdapter(ExperimentConfig)
-# what each pydantic error type expects, where the field's `description` does not say it
+# what a pydantic error type expects, for the fields whose `description` does not say it
 _EXPECTED = {
     "string_type": "str",
     "string_too_short": "a non-empty str",
-    "int_type": "int",
-    "float_type": "a number",
     "bool_type": "true or false",
     "dict_type": "a mapping",
     "dataclass_type": "a mapping",
-    "tuple_type": "a list",
 }
 
 
