@@ -188,7 +188,7 @@ def test_invalid_configs_name_the_source_and_the_key(change, message):
         parse_config(None)
 
 
-def test_empty_params_and_slice_by_read_as_none():
+def test_empty_params_and_slice_by_read_as_empty():
     model = {"name": "m", "params": None}  # `params:` with every entry commented out
     config = parse_config({**MINIMAL, "model": model, "evaluator": {"name": "c", "slice_by": None}})
     assert config.model == BlockConfig("m", {}) and config.evaluator.slice_by == ()
