@@ -8,6 +8,9 @@ set before any other key, so ``--set split.params.k=3 --set split.name=kfold`` w
 
 ``split: {test_size: 0.25}`` (configs and recorded runs from before the split was a block)
 reads as ``split: {name: holdout, params: {test_size: 0.25}}``, the same rows as before.
+
+The config classes are frozen pydantic dataclasses: their fields are the schema (an unknown key
+is an error), and ``parse_config`` turns pydantic's first error into one ``ConfigError`` line.
 """
 
 import json
