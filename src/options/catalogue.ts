@@ -70,6 +70,8 @@ export const CATALOGUE: readonly PythonDependency[] = [
   // model_package.py writes and reads `model.joblib`.
   { name: 'joblib', range: '>=1.4,<2', group: 'runtime', imports: ['joblib'], conda: 'joblib', untyped: true },
   { name: 'pyyaml', range: '>=6,<7', group: 'runtime', imports: ['yaml'], conda: 'pyyaml' },
+  // config.py validates the experiment configs with it (mlflow-skinny and wandb depend on it too).
+  { name: 'pydantic', range: '>=2.7,<3', group: 'runtime', imports: ['pydantic'], conda: 'pydantic' },
   // env_file.py loads the project's `.env` for the CLI and the notebooks.
   { name: 'python-dotenv', range: '>=1,<2', group: 'runtime', imports: ['dotenv'], conda: 'python-dotenv' },
   // figures.py draws every run's figures on the Agg canvas; conda-forge's `-base` has no GUI toolkit.

@@ -2,6 +2,7 @@
 
 import hashlib
 import runpy
+import subprocess
 import sys
 from pathlib import Path
 
@@ -158,6 +159,14 @@ def test_tracker_failing_at_start_is_one_line(capsys, registries):
     *done, last = err.splitlines()
     assert code == 2 and last == "error: mock tracker: no credentials"
     assert [line.split()[0] for line in done] == ["data", "split"]
+
+
+def test_start_up_leaves_the_heavy_libraries_to_the_commands():
+    # `--help` and a mistyped command stay fast; a new interpreter sees what start-up imports
+    code = "import sys, <%- packageName %>.cli; print(*sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert not {"pandas", "pydantic", "sklearn"} & set(loaded.stdout.split())
 
 
 def test_module_entry_point_has_no_traceback(capsys, monkeypatch):

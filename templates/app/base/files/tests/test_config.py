@@ -1,5 +1,6 @@
 """Config files, extends, overrides and validation."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -42,7 +43,7 @@ def test_overrides_parse_yaml_values():
         ("=1", "expected dotted.key=value"),
         ("seed.x=1", "seed is a value"),
         ("seed=[", "invalid YAML"),
-        ("seed=abc", "seed must be int"),
+        ("seed=abc", "seed must be an int from 0 to 4294967295"),
         ("split.test_size=0.3", "split.test_size is now split.params.test_size"),
         ("modle.name=x", "unknown key modle"),
         ("model.nmae=x", "unknown key model.nmae"),
@@ -135,10 +136,12 @@ def test_minimal_config_gets_the_documented_defaults():
         ({"extra": 1}, "unknown key extra; known: dataset, evaluator, experiment, model, seed, "),
         ({"experiment": None}, "missing experiment"),
         ({"experiment": 3}, "experiment must be str, got 3"),
-        ({"experiment": ""}, "experiment must not be empty"),
-        ({"seed": True}, "seed must be int, got True"),
+        ({"experiment": ""}, "experiment must be a non-empty str, got ''"),
+        ({"seed": True}, "seed must be an int from 0 to 4294967295, got True"),
+        ({"seed": -1}, "seed must be an int from 0 to 4294967295, got -1"),
+        ({"seed": 2**32}, "seed must be an int from 0 to 4294967295, got 4294967296"),
         ({"split": 3}, "split must be a mapping, got 3"),
-        ({"split": {"size": 0.2}}, "unknown key split.size"),
+        ({"split": {"size": 0.2}}, "unknown key split.size; known: name, params"),
         ({"split": {"name": "kfold", "test_size": 0.2}}, "split.test_size is now split.params"),
         ({"split": {"name": 3}}, "split.name must be str, got 3"),
         ({"dataset": "d"}, "dataset must be a mapping, got 'd'"),
@@ -149,7 +152,14 @@ def test_minimal_config_gets_the_documented_defaults():
         ({"tracker": "mlflow"}, "tracker must be a mapping, got 'mlflow'"),
         ({"evaluator": None}, "evaluator must be a mapping, got None"),
         ({"evaluator": {"name": 1}}, "evaluator.name must be str, got 1"),
-        ({"evaluator": {"name": "c", "slices": []}}, "unknown key evaluator.slices"),
+        (
+            {"evaluator": {"name": "c", "slices": []}},
+            "unknown key evaluator.slices; known: bootstrap, figures, name, params, slice_by",
+        ),
+        (
+            {"evaluator": {"name": "c", "slice_by": ["a", 3]}},
+            "evaluator.slice_by.1 must be str, got 3",
+        ),
         ({"evaluator": {"name": "c", "bootstrap": 5}}, "evaluator.bootstrap must be a mapping, "),
         ({"evaluator": {"name": "c", "figures": "yes"}}, "evaluator.figures must be true or false"),
         (
@@ -158,15 +168,15 @@ def test_minimal_config_gets_the_documented_defaults():
         ),
         (
             {"evaluator": {"name": "c", "bootstrap": {"n_resamples": 1.5}}},
-            "bootstrap.n_resamples must be int, got 1.5",
+            "evaluator.bootstrap.n_resamples must be an int >= 0, got 1.5",
         ),
         (
             {"evaluator": {"name": "c", "bootstrap": {"n_resamples": -1}}},
-            "bootstrap.n_resamples must be 0 or more",
+            "evaluator.bootstrap.n_resamples must be an int >= 0, got -1",
         ),
         (
             {"evaluator": {"name": "c", "bootstrap": {"confidence": 1.5}}},
-            "bootstrap.confidence must be a number between 0 and 1, got 1.5",
+            "evaluator.bootstrap.confidence must be a number between 0 and 1, got 1.5",
         ),
     ],
 )
@@ -176,6 +186,20 @@ def test_invalid_configs_name_the_source_and_the_key(change, message):
     assert str(error.value).startswith(f"my.yaml: {message}")
     with pytest.raises(ConfigError, match=r"^config: the file must be a mapping, got None$"):
         parse_config(None)
+
+
+def test_empty_params_and_slice_by_read_as_empty():
+    model = {"name": "m", "params": None}  # `params:` with every entry commented out
+    config = parse_config({**MINIMAL, "model": model, "evaluator": {"name": "c", "slice_by": None}})
+    assert config.model == BlockConfig("m", {}) and config.evaluator.slice_by == ()
+
+
+def test_configs_are_frozen():
+    config = parse_config(MINIMAL)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.seed = 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.evaluator.bootstrap.confidence = 0.5
 
 
 @pytest.mark.parametrize(
@@ -229,7 +253,7 @@ def test_flatten_writes_non_json_values_as_strings():
         ),
         ({"a.yaml": "extends: gone.yaml\n"}, "{a}: extends a missing file: {gone}"),
         ({"a.yaml": "- 1\n"}, "{a}: the file must be a mapping, got [1]"),
-        ({"a.yaml": "experiment: e\n"}, "{a}: evaluator must be a mapping, got None"),
+        ({"a.yaml": "experiment: e\n"}, "{a}: missing dataset"),
         ({"a.yaml": "seed: [\n"}, "{a}: invalid YAML: while parsing a flow node expected the "),
     ],
 )

@@ -125,7 +125,7 @@ def test_rerun_is_logged_to_the_given_tracker():
     ("recorded", "message"),
     [
         ("seed: [", "invalid YAML"),
-        ("experiment: e\n", "evaluator must be a mapping"),
+        ("experiment: e\n", "missing dataset"),
     ],
 )
 def test_broken_recorded_config_names_the_run(recorded, message):

@@ -18,13 +18,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from <%- packageName %>.config import ExperimentConfig, load_config
 from <%- packageName %>.env_file import load_env_file
 from <%- packageName %>.errors import <%- importNames(errorName, 'Terminated') %>
 from <%- packageName %>.progress import configure
 from <%- packageName %>.registry import DATASETS, EVALUATORS, TRACKERS
 from <%- packageName %>.trackers.base import Tracker
+
+if TYPE_CHECKING:
+    from <%- packageName %>.config import ExperimentConfig
 
 DEFAULT_CONFIG = "configs/experiment.yaml"
 DEFAULT_SWEEP = "configs/sweeps/default.yaml"
@@ -138,7 +141,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run one experiment and print its id and headline metrics."""
     from <%- packageName %>.experiment import run_experiment
 
-    config = load_config(args.config, args.overrides)
+    config = _load_config(args.config, args.overrides)
     result = run_experiment(config)
     print(f"run {result.run_id}  experiment {config.experiment}  tracker {config.tracker.name}")
     print(format_metrics(result.metrics))
@@ -155,7 +158,7 @@ def cmd_data(args: argparse.Namespace) -> int:
     from <%- packageName %>.data_versions import track
     from <%- packageName %>.paths import project_root
 
-    config = load_config(args.config, args.overrides)
+    config = _load_config(args.config, args.overrides)
     dataset = DATASETS.build(config.dataset.name, config.dataset.params)
     features, target = dataset.load()
     print(
@@ -174,7 +177,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     """Write a run's predictions for an input file; a schema mismatch exits 2."""
     from <%- packageName %>.predict import predict_file
 
-    tracker = _tracker(load_config(args.config, args.overrides))
+    tracker = _tracker(_load_config(args.config, args.overrides))
     result = predict_file(tracker, args.run_id, args.input, args.output)
     print(f"wrote {len(result)} predictions of run {args.run_id} to {args.output}")
     return 0
@@ -204,7 +207,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     """Re-run a run from its recorded config; exit 0 if the metrics match, else 1."""
     from <%- packageName %>.reproduce import reproduce_run
 
-    reproduction = reproduce_run(_tracker(load_config(args.config)), args.run_id)
+    reproduction = reproduce_run(_tracker(_load_config(args.config)), args.run_id)
     print(f"reproduced run {args.run_id} as {reproduction.rerun.run_id}")
     for warning in reproduction.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -221,7 +224,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Print the runs of an experiment ranked by a metric."""
     from <%- packageName %>.compare import format_table, rank_runs, unfinished_runs
 
-    config = load_config(args.config)
+    config = _load_config(args.config)
     evaluator = EVALUATORS.build(config.evaluator.name, config.evaluator.params)
     metric, lower_is_better = evaluator.objective(args.metric)
     experiment = args.experiment or config.experiment
@@ -254,7 +257,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
     MLflow on a local store: its UI runs on 127.0.0.1 until Ctrl-C, which ends it with 0.
     """
-    config = load_config(args.config)
+    config = _load_config(args.config)
     if threading.current_thread() is threading.main_thread():
         # Ctrl-C stops the UI even where SIGINT was ignored (a shell's background job)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -304,7 +307,13 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _tracker(config: ExperimentConfig) -> Tracker:
+def _load_config(path: str, overrides: Sequence[str] = ()) -> "ExperimentConfig":
+    from <%- packageName %>.config import load_config  # pydantic is slow to import
+
+    return load_config(path, overrides)
+
+
+def _tracker(config: "ExperimentConfig") -> Tracker:
     return TRACKERS.build(config.tracker.name, config.tracker.params)
 
 

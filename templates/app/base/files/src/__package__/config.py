@@ -8,58 +8,93 @@ set before any other key, so ``--set split.params.k=3 --set split.name=kfold`` w
 
 ``split: {test_size: 0.25}`` (configs and recorded runs from before the split was a block)
 reads as ``split: {name: holdout, params: {test_size: 0.25}}``, the same rows as before.
+
+The config classes are frozen pydantic dataclasses: their fields are the schema (an unknown key
+is an error), and ``parse_config`` turns pydantic's first error into one ``ConfigError`` line.
 """
 
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
+from pydantic.dataclasses import dataclass
 
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.paths import project_root
 
 MAX_SEED = 2**32 - 1  # numpy and scikit-learn accept seeds in [0, 2**32 - 1]
+SCHEMA = ConfigDict(extra="forbid")  # an unknown key is an error
 
 
-@dataclass(frozen=True)
+def _none_as(empty: Callable[[], Any]) -> BeforeValidator:
+    """Read YAML's empty value (``params:`` with every entry commented out) as ``empty()``."""
+    return BeforeValidator(lambda value: empty() if value is None else value)
+
+
+@dataclass(frozen=True, config=SCHEMA)
 class BlockConfig:
     """A building block chosen by registry name, with its constructor parameters."""
 
     name: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: Annotated[dict[str, Any], _none_as(dict)] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=SCHEMA)
 class BootstrapConfig:
     """Percentile bootstrap settings; ``n_resamples: 0`` disables intervals."""
 
-    n_resamples: int = 1000
-    confidence: float = 0.95
+    n_resamples: int = Field(default=1000, strict=True, ge=0, description="an int >= 0")
+    confidence: float = Field(
+        default=0.95, strict=True, gt=0, lt=1, description="a number between 0 and 1"
+    )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=SCHEMA)
 class EvaluatorConfig(BlockConfig):
     """The evaluator block plus the slices, bootstrap and figures of the evaluation flow."""
 
-    slice_by: tuple[str, ...] = ()
+    slice_by: Annotated[tuple[str, ...], _none_as(tuple)] = Field(
+        default=(), description="a list of column names"
+    )
     bootstrap: BootstrapConfig = field(default_factory=BootstrapConfig)
-    figures: bool = True
+    figures: bool = Field(default=True, strict=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=SCHEMA)
 class ExperimentConfig:
     """A fully resolved experiment; ``to_dict()`` is what gets logged as ``config.yaml``."""
 
-    experiment: str
+    experiment: Annotated[str, Field(min_length=1)]
     dataset: BlockConfig
     model: BlockConfig
     evaluator: EvaluatorConfig
     tracker: BlockConfig = field(default_factory=lambda: BlockConfig("local"))
-    seed: int = 0
+    seed: int = Field(
+        default=0, strict=True, ge=0, le=MAX_SEED, description=f"an int from 0 to {MAX_SEED}"
+    )
     split: BlockConfig = field(default_factory=lambda: BlockConfig("holdout"))
+
+    @field_validator("split", mode="before")
+    @classmethod
+    def _split_block(cls, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        if "test_size" in value and not {"name", "params"} & set(value):
+            return {"name": "holdout", "params": {"test_size": value["test_size"]}}  # old form
+        if "test_size" in value:
+            raise ValueError("split.test_size is now split.params.test_size")
+        return {"name": "holdout", **value}
 
     def to_dict(self) -> dict[str, Any]:
         """Return the config as plain YAML-ready data, in file order."""
@@ -71,6 +106,17 @@ class ExperimentConfig:
     def to_yaml(self) -> str:
         """Return the config as YAML text."""
         return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+
+_VALIDATOR = TypeAdapter(ExperimentConfig)
+# what a pydantic error type expects, for the fields whose `description` does not say it
+_EXPECTED = {
+    "string_type": "str",
+    "string_too_short": "a non-empty str",
+    "bool_type": "true or false",
+    "dict_type": "a mapping",
+    "dataclass_type": "a mapping",
+}
 
 
 def load_config(path: str | Path, overrides: Iterable[str] = ()) -> ExperimentConfig:
@@ -117,50 +163,14 @@ def apply_override(raw: dict[str, Any], override: str) -> None:
 
 
 def parse_config(raw: Any, source: str = "config") -> ExperimentConfig:
-    """Validate plain data into an ``ExperimentConfig``, filling defaults."""
-    top = _mapping(raw, source, "the file")
-    _known_keys(top, source, "", ExperimentConfig)
-    evaluator = _mapping(top.get("evaluator"), source, "evaluator")
-    evaluator_block = _block(
-        evaluator, source, "evaluator", extra=("slice_by", "bootstrap", "figures")
-    )
-    bootstrap = _mapping(evaluator.get("bootstrap", {}), source, "evaluator.bootstrap")
-    _known_keys(bootstrap, source, "evaluator.bootstrap.", BootstrapConfig)
-    slice_by = evaluator.get("slice_by") or []
-    if not isinstance(slice_by, list) or not all(isinstance(c, str) for c in slice_by):
-        raise ConfigError(f"{source}: evaluator.slice_by must be a list of column names")
-    figures = evaluator.get("figures", True)
-    if not isinstance(figures, bool):
-        raise ConfigError(f"{source}: evaluator.figures must be true or false, got {figures!r}")
-    config = ExperimentConfig(
-        experiment=_typed(top.get("experiment"), str, source, "experiment"),
-        seed=_typed(top.get("seed", 0), int, source, "seed"),
-        split=_split(top.get("split", {}), source),
-        dataset=_block(top.get("dataset"), source, "dataset"),
-        model=_block(top.get("model"), source, "model"),
-        tracker=_block(top.get("tracker", {"name": "local"}), source, "tracker"),
-        evaluator=EvaluatorConfig(
-            name=evaluator_block.name,
-            params=evaluator_block.params,
-            slice_by=tuple(slice_by),
-            bootstrap=BootstrapConfig(
-                n_resamples=_typed(
-                    bootstrap.get("n_resamples", 1000), int, source, "bootstrap.n_resamples"
-                ),
-                confidence=_fraction(
-                    bootstrap.get("confidence", 0.95), source, "bootstrap.confidence"
-                ),
-            ),
-            figures=figures,
-        ),
-    )
-    if not config.experiment:
-        raise ConfigError(f"{source}: experiment must not be empty")
-    if not 0 <= config.seed <= MAX_SEED:
-        raise ConfigError(f"{source}: seed must be an int from 0 to {MAX_SEED}, got {config.seed}")
-    if config.evaluator.bootstrap.n_resamples < 0:
-        raise ConfigError(f"{source}: bootstrap.n_resamples must be 0 or more")
-    return config
+    """Validate plain data into an ``ExperimentConfig``, filling defaults.
+
+    The first problem becomes a one-line ``ConfigError``: ``<source>: <dotted.key> must be ...``.
+    """
+    try:
+        return _VALIDATOR.validate_python(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {_message(exc.errors()[0])}") from None
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
@@ -190,7 +200,9 @@ def _read_with_bases(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise ConfigError(
             f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8"
         ) from None
-    raw = _mapping(parse_yaml(text, str(path)) or {}, str(path), "the file")
+    raw = parse_yaml(text, str(path)) or {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the file must be a mapping, got {raw!r}")
     base_name = raw.pop("extends", None)
     if base_name is None:
         return raw
@@ -215,54 +227,32 @@ def _same_block(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     return "name" not in new or new["name"] == old.get("name")
 
 
-def _mapping(value: Any, source: str, what: str) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"{source}: {what} must be a mapping, got {value!r}")
-    return dict(value)
-
-
-def _known_keys(data: Mapping[str, Any], source: str, prefix: str, schema: type) -> None:
-    known = {schema_field.name for schema_field in fields(schema)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(
-            f"{source}: unknown key {prefix}{unknown[0]}; known: {', '.join(sorted(known))}"
-        )
-
-
-def _block(value: Any, source: str, what: str, extra: Iterable[str] = ()) -> BlockConfig:
-    data = _mapping(value, source, what)
-    unknown = sorted(set(data) - {"name", "params", *extra})
-    if unknown:
-        raise ConfigError(f"{source}: unknown key {what}.{unknown[0]}")
-    name = _typed(data.get("name"), str, source, f"{what}.name")
-    params = _mapping(data.get("params") or {}, source, f"{what}.params")
-    return BlockConfig(name, params)
-
-
-def _split(value: Any, source: str) -> BlockConfig:
-    data = _mapping(value, source, "split")
-    if "test_size" in data and not {"name", "params"} & set(data):
-        return BlockConfig("holdout", {"test_size": data["test_size"]})  # the pre-block form
-    if "test_size" in data:
-        raise ConfigError(f"{source}: split.test_size is now split.params.test_size")
-    return _block({"name": "holdout", **data}, source, "split")
-
-
 def _names_block(override: str) -> bool:
     key = override.partition("=")[0].strip().split(".")
     return len(key) == 2 and key[1] == "name"
 
 
-def _typed(value: Any, kind: type, source: str, what: str) -> Any:
-    if value is None:
-        raise ConfigError(f"{source}: missing {what}")
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise ConfigError(f"{source}: {what} must be {kind.__name__}, got {value!r}")
-    return value
+def _message(error: Mapping[str, Any]) -> str:
+    """Word one pydantic error: which dotted key is wrong, how, and what it expects."""
+    loc, kind, got = error["loc"], error["type"], error["input"]
+    key = ".".join(map(str, loc)) or "the file"
+    if kind == "value_error":  # a validator above; its message names the key
+        return str(error["ctx"]["error"])
+    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
+        return f"unknown key {key}; known: {', '.join(sorted(_fields(loc[:-1])))}"
+    found = _fields(loc[:-1]).get(loc[-1]) if loc else None
+    expected = getattr(found, "description", None) or _EXPECTED.get(kind)
+    if kind == "missing" or (got is None and expected != "a mapping"):
+        return f"missing {key}"
+    if expected is None:  # a constraint without a description: pydantic's own words
+        return f"{key}: {error['msg'][0].lower()}{error['msg'][1:]}, got {got!r}"
+    return f"{key} must be {expected}, got {got!r}"
 
 
-def _fraction(value: Any, source: str, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
-        raise ConfigError(f"{source}: {what} must be a number between 0 and 1, got {value!r}")
-    return float(value)
+def _fields(loc: tuple[Any, ...]) -> dict[str, Any]:
+    """Return the fields of the config class at ``loc``; none below a plain value."""
+    schema: Any = ExperimentConfig
+    for part in loc:
+        found = getattr(schema, "__pydantic_fields__", {}).get(part)
+        schema = found.annotation if found else None
+    return dict(getattr(schema, "__pydantic_fields__", {}))

@@ -9,7 +9,6 @@ the studio link. ``azure-ai-ml`` is imported only when submitting.
 import argparse
 from typing import Any
 
-from <%- packageName %>.config import find_config, load_config
 from <%- packageName %>.errors import ConfigError, TrackerError
 from <%- packageName %>.registry import TRACKERS
 
@@ -38,6 +37,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 def submit_job(job_file: str, config_file: str = "configs/experiment.yaml") -> Any:
     """Load ``job_file`` and submit it; return the created job (``name``, ``studio_url``)."""
+    from <%- packageName %>.config import find_config, load_config  # not at start-up: pydantic
+
     path = find_config(job_file)
     config = load_config(config_file)
     tracker = TRACKERS.build(config.tracker.name, config.tracker.params)
