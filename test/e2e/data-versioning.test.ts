@@ -13,11 +13,10 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFil
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, freePort, tmpFolder } from '../helpers.js';
+import { CLI, tmpFolder } from '../helpers.js';
 import { generate, makeInProject, projectEnv, runId, runInProject, type Generated } from './project.js';
+import { AZURITE_KEY, azuriteConnectionString, startAzurite } from './servers.js';
 
-// Azurite's documented development account: a public, well-known key.
-const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const DATA = 'data/raw/breast_cancer.csv';
 // a run (and so its reproductions, which read its config) without figures and with a short bootstrap
 const FAST = ['--set', 'evaluator.bootstrap.n_resamples=50', '--set', 'evaluator.figures=false'];
@@ -31,27 +30,6 @@ const git = (cwd: string, ...args: string[]) =>
   execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd, env: projectEnv() });
 const mlexp = (args: string[], cwd: string) =>
   execa('node', [CLI, ...args], { cwd, reject: false, stdin: 'ignore', all: true, env: projectEnv() });
-
-async function startAzurite(): Promise<number> {
-  const azurite = process.env.MLEXP_AZURITE;
-  if (!azurite || !existsSync(azurite)) {
-    throw new Error('MLEXP_AZURITE must name an azurite-blob binary (.ci/run installs one into .cache/azurite)');
-  }
-  const port = await freePort();
-  const location = tmpFolder('mlexp-azurite-');
-  const server = execa(azurite, ['--loose', '--skipApiVersionCheck', '--location', location, '--blobHost', '127.0.0.1', '--blobPort', String(port)], { reject: false, all: true });
-  background.push(server);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/devstoreaccount1?comp=list`)).status > 0) return port;
-    } catch {
-      // not listening yet
-    }
-    if (server.exitCode !== null || Date.now() > deadline) throw new Error(`Azurite did not start:\n${String((await server).all)}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-}
 
 /** The project's own checks of the new code: its data tests, ruff, deptry and (sync.py) mypy. */
 async function checks(project: Generated, tests: string[], mypy = false): Promise<void> {
@@ -85,14 +63,14 @@ async function cloneOf(project: Generated, name: string): Promise<Generated> {
 
 beforeAll(async () => {
   const [port, sharedProject, localProject] = await Promise.all([
-    startAzurite(),
+    startAzurite(background),
     generate('shared-data', { 'env-tool': 'uv', tracker: 'none', 'data-storage': 'azure' }),
     generate('local-data', { 'env-tool': 'uv', tracker: 'none', 'data-versioning': 'dvc', 'data-storage': 'local' }),
   ]);
   shared = sharedProject;
   local = localProject;
   env = {
-    AZURE_STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
+    AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(port),
     DVC_NO_ANALYTICS: '1',
   };
 }, 600_000);

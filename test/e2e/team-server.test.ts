@@ -14,9 +14,8 @@ import { execa, execaSync, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, tmpFolder } from '../helpers.js';
 import { generate, projectEnv, type Generated } from './project.js';
+import { AZURITE_KEY, azuriteConnectionString, startAzurite, waitFor } from './servers.js';
 
-// Azurite's documented development account: a public, well-known key.
-const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
 const SECRETS = {
   postgres: secret('pg-super'),
@@ -67,35 +66,6 @@ async function startPostgres(): Promise<typeof pg> {
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${folder}`;
   await execa(...asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', path.join(folder, 'log'), '-w', 'start']));
   return { bin, data, port, asPostgres };
-}
-
-async function startAzurite(): Promise<number> {
-  const azurite = process.env.MLEXP_AZURITE;
-  if (!azurite || !existsSync(azurite)) {
-    throw new Error('MLEXP_AZURITE must name an azurite-blob binary (.ci/run installs one into .cache/azurite)');
-  }
-  const port = await freePort();
-  const location = tmpFolder('mlexp-azurite-');
-  const server = execa(azurite, ['--loose', '--skipApiVersionCheck', '--location', location, '--blobHost', '127.0.0.1', '--blobPort', String(port)], { reject: false, all: true });
-  background.push(server);
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/devstoreaccount1?comp=list`)).status > 0, server, 60_000);
-  return port;
-}
-
-/** Poll `ready` until it holds; fail with the process's output if it ends or time runs out. */
-async function waitFor(ready: () => Promise<boolean>, process: ResultPromise, timeout: number): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let ended = false;
-  void process.finally(() => (ended = true));
-  for (;;) {
-    try {
-      if (await ready()) return;
-    } catch {
-      // not listening yet
-    }
-    if (ended || Date.now() > deadline) throw new Error(`server did not start:\n${String((await process.catch((error) => error)).all ?? '')}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 /** The marked bash blocks of the generated team-server recipe, by name. */
@@ -195,7 +165,7 @@ async function studyTrials(study: string): Promise<Array<{ number: number; state
 beforeAll(async () => {
   const [postgres, azuritePort, generated] = await Promise.all([
     startPostgres(),
-    startAzurite(),
+    startAzurite(background),
     generate('team-ml', { 'env-tool': 'uv', tracker: 'mlflow' }),
   ]);
   pg = postgres;
@@ -221,7 +191,7 @@ beforeAll(async () => {
     OPTUNA_DB_PASSWORD: SECRETS.OPTUNA_DB_PASSWORD,
     MLFLOW_AUTH_ADMIN_PASSWORD: SECRETS.MLFLOW_AUTH_ADMIN_PASSWORD,
     MLFLOW_FLASK_SERVER_SECRET_KEY: SECRETS.MLFLOW_FLASK_SERVER_SECRET_KEY,
-    AZURE_STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:${azuritePort}/devstoreaccount1;`,
+    AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(azuritePort),
   };
 });
 
