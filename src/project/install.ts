@@ -3,6 +3,7 @@
  * interpreter is not a crash: nothing is installed, and the next-step lines the generator prints
  * say how to create the environment once it is there.
  */
+import path from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../core/errors.js';
 import { ENV_TOOL_MODULES } from '../env-tools/index.js';
@@ -59,6 +60,12 @@ export interface RunAloudOptions {
   echo?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
 }
 
+/** What a person would call the command: `pip install` for `.venv/bin/python -m pip install …`, `uv sync`. */
+function label(command: string, args: readonly string[]): string {
+  const words = args[0] === '-m' ? args.slice(1, 3) : [path.basename(command), ...args.slice(0, 1)];
+  return words.filter((word) => !word.startsWith('-')).join(' ');
+}
+
 /**
  * Run a command, passing its output through as it comes; whenever it has been silent for
  * `quietMs`, say that it is still running and for how long. Resolves to its exit code.
@@ -77,7 +84,7 @@ export async function runAloud(command: string, args: readonly string[], options
   const timer = setInterval(() => {
     if (Date.now() - heard < quietMs) return;
     heard = Date.now();
-    options.say(`  … ${command} is still working (${Math.round((heard - started) / 1000)} s so far)`);
+    options.say(`  … ${label(command, args)} is still working (${Math.round((heard - started) / 1000)} s so far)`);
   }, Math.max(50, Math.min(1000, quietMs / 4)));
   try {
     return (await child).exitCode ?? 1;
