@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from <%- packageName %>.cli import main
-from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.registry import TRACKERS
 
 from conftest import example_data_file
 from mocks import MockTracker

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from <%- packageName %>.errors import ConfigError
-from <%- packageName %>.paths import project_root
+from <%- packageName %>.plumbing.paths import project_root
 
 MAX_SEED = 2**32 - 1  # numpy and scikit-learn accept seeds in [0, 2**32 - 1]
 

@@ -9,9 +9,9 @@ the studio link. ``azure-ai-ml`` is imported only when submitting.
 import argparse
 from typing import Any
 
-from <%- packageName %>.config import find_config, load_config
 from <%- packageName %>.errors import ConfigError, TrackerError
-from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.plumbing.config import find_config, load_config
+from <%- packageName %>.plumbing.registry import TRACKERS
 
 DEFAULT_JOB = "jobs/command-job.yml"
 
