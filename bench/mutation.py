@@ -4,7 +4,8 @@ Generates a fresh default project (`mlexp demo --yes --python 3.11 --env-tool uv
 bench/.work/mutation/, lets uv install it, installs mutmut into the project's own venv (not into
 its dependencies), and runs mutmut over four modules with the project's own test suite:
 
-    src/demo/evaluation.py  src/demo/evaluators/metrics.py  src/demo/reproduce.py  src/demo/config.py
+    src/demo/plumbing/evaluation.py  src/demo/evaluators/metrics.py
+    src/demo/plumbing/reproduce.py  src/demo/plumbing/config.py
 
 It prints killed / survived / timeout counts and the score per module, and the surviving mutants.
 Everything it writes stays in bench/.work/mutation/ (ignored by git): the project, mutmut's log
@@ -36,7 +37,12 @@ HOME = WORK / "mutation"
 CLI = ROOT / "generators" / "cli.js"
 NAME = "demo"
 MUTMUT = "mutmut==3.8.1"
-MODULES = ("evaluation.py", "evaluators/metrics.py", "reproduce.py", "config.py")
+MODULES = (
+    "plumbing/evaluation.py",
+    "evaluators/metrics.py",
+    "plumbing/reproduce.py",
+    "plumbing/config.py",
+)
 
 # Tests left out of the mutation run, and why. None of them can kill a mutant of the four modules:
 # - The first starts a second sweep worker, a forked process running the mutated package.

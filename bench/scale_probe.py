@@ -31,7 +31,7 @@ def timed(label: str, work) -> object:
 def main() -> None:
     package = sys.argv[1]
     rows = int(sys.argv[2]) if len(sys.argv) > 2 else 500_000
-    evaluation = importlib.import_module(f"{package}.evaluation")
+    evaluation = importlib.import_module(f"{package}.plumbing.evaluation")
     base = importlib.import_module(f"{package}.evaluators.base")
     classification = importlib.import_module(f"{package}.evaluators.classification")
     datasets = importlib.import_module(f"{package}.datasets.base")

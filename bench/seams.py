@@ -7,7 +7,10 @@ Run with any Python 3.11+ (standard library only), on a generated project:
 It prints, for the project's package ``src/<package>/``:
 - for each change a data scientist makes (dataset, model, split, metric, evaluator), the files
   they read to make it (``SEAMS`` below) and their lines;
-- the seam lines (every file some change reads) and the plumbing lines (every other file);
+- the seam lines (every file some change reads) and the plumbing lines (every other file),
+  split into the files behind the package's boundary (``plumbing/``, issue 19) and the others
+  left at the top beside the seams (``experiment.py``, ``errors.py``, ``trackers/``...), whose
+  names it lists: the "top" line is what a reader sees before the boundary;
 - the number of tests ``pytest --collect-only`` finds and, with ``--pytest``, the wall time of
   ``pytest -q`` (through the project's ``.venv``) and the CPU time it used.
 
@@ -91,6 +94,21 @@ def main() -> None:
     plumbing = [path for path in every if path not in seam]
     print(
         f"{'plumbing':<10} {sum(map(lines, plumbing)):>6}  the other {len(plumbing)} files"
+    )
+    behind = [
+        path for path in plumbing if path.relative_to(package).parts[0] == "plumbing"
+    ]
+    beside = [path for path in plumbing if path not in behind]
+    print(
+        f"{'  behind':<10} {sum(map(lines, behind)):>6}  {len(behind)} files in plumbing/"
+    )
+    names = ", ".join(str(path.relative_to(package)) for path in beside)
+    print(
+        f"{'  beside':<10} {sum(map(lines, beside)):>6}  {len(beside)} files: {names}"
+    )
+    top = sorted(seam | set(beside))
+    print(
+        f"{'top':<10} {sum(map(lines, top)):>6}  {len(top)} files outside plumbing/ (seams + beside)"
     )
     print(f"{'src':<10} {sum(map(lines, every)):>6}  all of src/{package.name}/")
     python = project / ".venv" / "bin" / "python"

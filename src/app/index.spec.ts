@@ -74,10 +74,10 @@ describe('app generator: every option value', () => {
     const sync = combo.dataStorage !== 'none' && !dvc;
     expect(unrenderedFiles(root)).toEqual([]);
     expect(['.dvc/config', '.dvc/.gitignore', '.dvcignore'].every((file) => files.includes(file))).toBe(dvc);
-    expect(files.includes('src/data/sync.py') && files.includes('configs/storage/data.yaml')).toBe(sync);
+    expect(files.includes('src/data/plumbing/sync.py') && files.includes('configs/storage/data.yaml')).toBe(sync);
     expect(files.includes('docs/data.md')).toBe(dvc || combo.dataStorage !== 'none');
     // every project reads DVC pointers (a run records what DVC tracks, whoever set it up)
-    expect(files).toContain('src/data/data_versions.py');
+    expect(files).toContain('src/data/plumbing/data_versions.py');
     const makefile = readFileSync(path.join(root, 'Makefile'), 'utf8');
     expect(makefile.includes('sync_data_up:')).toBe(combo.dataStorage !== 'none');
     if (dvc) {

@@ -100,7 +100,10 @@ export function buildContext(answers: RenderInputs, generatorVersion: string, wr
   const written = new Set(writtenPaths.map((path) => path.split('/').slice(0, -1).join('/')));
   const hasFolder = (folder: string) => [...written].some((dir) => dir === folder || dir.startsWith(`${folder}/`));
   const layout = Object.entries(structure.folders).filter(([folder]) => hasFolder(folder));
-  layout.push([`src/${answers.packageName}`, 'The project package: building blocks, runner, CLI.']);
+  layout.push(
+    [`src/${answers.packageName}`, "The project package: the experiment's seams, its building blocks (one folder per kind) and the runner (`experiment.py`)."],
+    [`src/${answers.packageName}/plumbing`, 'What runs, records, loads and serves experiments: the CLI, config loading, sweeps, reproduce, compare, model packaging, reports.'],
+  );
   layout.sort(([a], [b]) => a.localeCompare(b));
   return {
     ...answers,

@@ -163,7 +163,7 @@ describe('mlexp upgrade', () => {
     const result = await mlexp(['upgrade', '--tracker', 'none', '--dry-run'], root);
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toMatch(/Dry run: nothing was changed/);
-    expect(result.all).toMatch(/removed \(3\):\n {2}src\/proj\/trackers\/mlflow_tracker\.py\n {2}src\/proj\/trackers\/mlflow_ui\.py/);
+    expect(result.all).toMatch(/removed \(3\):\n {2}src\/proj\/plumbing\/mlflow_ui\.py\n {2}src\/proj\/trackers\/mlflow_tracker\.py/);
     expect(await state(root)).toEqual(before);
   });
 

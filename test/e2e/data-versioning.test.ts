@@ -116,7 +116,7 @@ describe('--data-storage azure without DVC, then upgraded to DVC', () => {
     expect(upgrade.exitCode, upgrade.all).toBe(0);
     expect(readFileSync(path.join(shared.root, DATA)).equals(mine)).toBe(true);
     expect(readFileSync(path.join(shared.root, '.dvc/config'), 'utf8')).toContain('url = azure://shared-data-data/dvc');
-    expect(existsSync(path.join(shared.root, 'src', shared.packageName, 'sync.py'))).toBe(false);
+    expect(existsSync(path.join(shared.root, 'src', shared.packageName, 'plumbing', 'sync.py'))).toBe(false);
     const sync = await execa('uv', ['sync'], { cwd: shared.root, env: projectEnv(), all: true, reject: false });
     expect(sync.exitCode, sync.all).toBe(0);
 

@@ -16,10 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from <%- packageName %>.config import ExperimentConfig, load_config
 from <%- packageName %>.errors import TrackerError
-from <%- packageName %>.paths import resolve_path
-from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, SPLITS, TRACKERS
+from <%- packageName %>.plumbing.config import ExperimentConfig, load_config
+from <%- packageName %>.plumbing.paths import resolve_path
+from <%- packageName %>.plumbing.registry import (
+    DATASETS,
+    EVALUATORS,
+    MODELS,
+    SPLITS,
+    TRACKERS,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_FILES = sorted((REPO / "configs").glob("*.yaml"))

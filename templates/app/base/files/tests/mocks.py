@@ -129,7 +129,7 @@ class MockTracker(Tracker):
 
 
 PROGRESS_STAGES = ("data", "split", "recorded", "fitted", "evaluated", "reported", "logged", "see")
-"""The first word of each progress line ``run`` prints on stderr (see ``progress.py``)."""
+"""The first word of each progress line ``run`` prints on stderr (``plumbing/progress.py``)."""
 
 
 def error_line(err: str) -> str:

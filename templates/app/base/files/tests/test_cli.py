@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from <%- packageName %>.cli import main
-from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.registry import TRACKERS
 
 from conftest import example_data_file
 from mocks import MockTracker
@@ -163,7 +163,7 @@ def test_tracker_failing_at_start_is_one_line(capsys, registries):
 
 def test_start_up_leaves_the_heavy_libraries_to_the_commands():
     # `--help` and a mistyped command stay fast; a new interpreter sees what start-up imports
-    code = "import sys, <%- packageName %>.cli; print(*sys.modules)"
+    code = "import sys, <%- packageName %>.plumbing.cli; print(*sys.modules)"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert loaded.returncode == 0, loaded.stderr
     assert not {"pandas", "pydantic", "sklearn"} & set(loaded.stdout.split())

@@ -6,15 +6,15 @@ import datetime
 import pytest
 import yaml
 
-from <%- packageName %>.config import (
+from <%- packageName %>.errors import ConfigError
+from <%- packageName %>.plumbing.config import (
     BlockConfig,
     apply_override,
     flatten,
     load_config,
     parse_config,
 )
-from <%- packageName %>.errors import ConfigError
-from <%- packageName %>.paths import project_root, resolve_path
+from <%- packageName %>.plumbing.paths import project_root, resolve_path
 
 from conftest import fast_config
 

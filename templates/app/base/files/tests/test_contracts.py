@@ -32,12 +32,18 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from <%- packageName %>.config import load_config
 from <%- packageName %>.datasets.base import Dataset, frame_sha256
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.evaluators.base import Evaluation, Evaluator
 from <%- packageName %>.models.base import Model
-from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, SPLITS, TRACKERS
+from <%- packageName %>.plumbing.config import load_config
+from <%- packageName %>.plumbing.registry import (
+    DATASETS,
+    EVALUATORS,
+    MODELS,
+    SPLITS,
+    TRACKERS,
+)
 from <%- packageName %>.splits.base import Fold, Split
 from <%- packageName %>.splits.holdout import Holdout
 

@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from <%- packageName %> import data_versions
-from <%- packageName %>.data_versions import dvc_version, ensure_recorded_data, track
 from <%- packageName %>.errors import DataError
 from <%- packageName %>.experiment import run_experiment
-from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.plumbing import data_versions
+from <%- packageName %>.plumbing.data_versions import (
+    dvc_version,
+    ensure_recorded_data,
+    track,
+)
+from <%- packageName %>.plumbing.registry import TRACKERS
 
 from conftest import commit_project, example_data_file, fast_config
 

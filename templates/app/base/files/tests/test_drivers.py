@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
-from <%- packageName %>.cli import main
-from <%- packageName %>.drivers import (
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.drivers import (
     MissingDriverError,
     missing_client_error,
     require_artifact_client,

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from <%- packageName %>.cli import main
-from <%- packageName %>.env_file import load_env_file
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.env_file import load_env_file
 
 from conftest import REPO
 

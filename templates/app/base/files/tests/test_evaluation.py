@@ -8,17 +8,17 @@ import pandas as pd
 import pytest
 from sklearn import metrics as skm
 
-from <%- packageName %>.evaluation import (
+from <%- packageName %>.evaluators import metrics as metric_functions
+from <%- packageName %>.evaluators.base import Evaluator, Predictions
+from <%- packageName %>.evaluators.classification import ClassificationEvaluator
+from <%- packageName %>.evaluators.regression import RegressionEvaluator
+from <%- packageName %>.plumbing.evaluation import (
     bootstrap_ci,
     evaluate_model,
     metric_part,
     slice_labels,
     slice_metrics,
 )
-from <%- packageName %>.evaluators import metrics as metric_functions
-from <%- packageName %>.evaluators.base import Evaluator, Predictions
-from <%- packageName %>.evaluators.classification import ClassificationEvaluator
-from <%- packageName %>.evaluators.regression import RegressionEvaluator
 
 from mocks import MockDataset, MockModel
 

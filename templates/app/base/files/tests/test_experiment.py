@@ -9,8 +9,8 @@ from sklearn.dummy import DummyClassifier
 
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.experiment import run_experiment
-from <%- packageName %>.registry import MODELS, TRACKERS
-from <%- packageName %>.reproducibility import LOCK_PATTERNS
+from <%- packageName %>.plumbing.registry import MODELS, TRACKERS
+from <%- packageName %>.plumbing.reproducibility import LOCK_PATTERNS
 
 from conftest import CONFIG_FILES, commit_project, example_data_file, fast_config
 from mocks import MockTracker

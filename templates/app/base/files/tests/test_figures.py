@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from <%- packageName %>.cli import main
-from <%- packageName %>.compare import write_report
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.evaluators.base import Predictions
 from <%- packageName %>.experiment import run_experiment
-from <%- packageName %>.figures import one_vs_rest
-from <%- packageName %>.registry import TRACKERS
-from <%- packageName %>.report import compare_report, publish_latest
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.compare import write_report
+from <%- packageName %>.plumbing.figures import one_vs_rest
+from <%- packageName %>.plumbing.registry import TRACKERS
+from <%- packageName %>.plumbing.report import compare_report, publish_latest
 from <%- packageName %>.trackers.base import RunRecord
 
 from conftest import check_png, commit_project, fast_config

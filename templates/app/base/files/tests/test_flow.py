@@ -4,7 +4,7 @@ import pytest
 
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
-from <%- packageName %>.registry import DATASETS, MODELS, TRACKERS
+from <%- packageName %>.plumbing.registry import DATASETS, MODELS, TRACKERS
 
 from conftest import fast_config
 from mocks import MockDataset, MockModel, MockTracker

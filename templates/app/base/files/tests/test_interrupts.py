@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from <%- packageName %>.cli import main
-from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.registry import TRACKERS
 
 LOCAL = ["--config", "configs/local.yaml"]
 
@@ -19,8 +19,8 @@ LOCAL = ["--config", "configs/local.yaml"]
 DRIVER = """
 import signal, sys
 from mocks import MockModel
-from <%- packageName %>.cli import main
-from <%- packageName %>.registry import MODELS
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.registry import MODELS
 
 class WaitingModel(MockModel):
     def __getstate__(self):

@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 from sklearn.dummy import DummyClassifier
 
-from <%- packageName %>.cli import main
 from <%- packageName %>.errors import SchemaError
 from <%- packageName %>.experiment import model_device, run_experiment
-from <%- packageName %>.model_package import PackagedModel
-from <%- packageName %>.predict import predict_table
-from <%- packageName %>.registry import DATASETS, MODELS, SPLITS, TRACKERS
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.model_package import PackagedModel
+from <%- packageName %>.plumbing.predict import predict_table
+from <%- packageName %>.plumbing.registry import DATASETS, MODELS, SPLITS, TRACKERS
 
 from conftest import example_data_file, fast_config
 

@@ -6,7 +6,7 @@ import pytest
 
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.experiment import run_experiment
-from <%- packageName %>.registry import MODELS, Registry
+from <%- packageName %>.plumbing.registry import MODELS, Registry
 
 from conftest import fast_config
 
@@ -22,7 +22,7 @@ def test_unexpected_keyword_is_a_config_error():
 
 
 def test_dataset_with_unexpected_keyword_is_a_config_error():
-    from <%- packageName %>.registry import DATASETS
+    from <%- packageName %>.plumbing.registry import DATASETS
 
     with pytest.raises(ConfigError, match=r"dataset 'diabetes': bad parameters"):
         DATASETS.build("diabetes", {"path": "x.csv"})

@@ -3,11 +3,15 @@
 import pandas as pd
 import pytest
 
-from <%- packageName %> import reproducibility
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.experiment import run_experiment
-from <%- packageName %>.registry import TRACKERS
-from <%- packageName %>.reproduce import drift, metric_mismatches, reproduce_run
+from <%- packageName %>.plumbing import reproducibility
+from <%- packageName %>.plumbing.registry import TRACKERS
+from <%- packageName %>.plumbing.reproduce import (
+    drift,
+    metric_mismatches,
+    reproduce_run,
+)
 
 from conftest import example_data_file, fast_config
 from mocks import MockTracker

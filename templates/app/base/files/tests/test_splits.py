@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from <%- packageName %>.cli import main
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.experiment import run_experiment
-from <%- packageName %>.registry import DATASETS, MODELS, SPLITS, TRACKERS
-from <%- packageName %>.reproduce import reproduce_run
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.registry import DATASETS, MODELS, SPLITS, TRACKERS
+from <%- packageName %>.plumbing.reproduce import reproduce_run
 
 from conftest import fast_config
 from mocks import MockDataset, MockModel, MockTracker

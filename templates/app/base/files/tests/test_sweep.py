@@ -11,11 +11,11 @@ import time
 import pytest
 import yaml
 
-from <%- packageName %> import sweep as sweep_module
-from <%- packageName %>.cli import main
 from <%- packageName %>.errors import ConfigError
-from <%- packageName %>.registry import TRACKERS
-from <%- packageName %>.sweep import load_sweep, run_sweep
+from <%- packageName %>.plumbing import sweep as sweep_module
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.registry import TRACKERS
+from <%- packageName %>.plumbing.sweep import load_sweep, run_sweep
 
 from conftest import FAST
 
@@ -125,9 +125,9 @@ SWEEP_DRIVER = """
 import os, signal, sys
 from pathlib import Path
 from mocks import MockModel
-from <%- packageName %> import sweep
-from <%- packageName %>.cli import main
-from <%- packageName %>.registry import MODELS
+from <%- packageName %>.plumbing import sweep
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.registry import MODELS
 
 class WaitingModel(MockModel):
     def fit(self, X, y):

@@ -2,6 +2,6 @@
 
 import sys
 
-from <%- packageName %>.cli import main
+from <%- packageName %>.plumbing.cli import main
 
 sys.exit(main())

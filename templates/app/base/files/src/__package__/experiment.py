@@ -12,15 +12,28 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from <%- packageName %>.config import ExperimentConfig
 from <%- packageName %>.errors import ConfigError
-from <%- packageName %>.evaluation import predict_scores, run_evaluation
 from <%- packageName %>.evaluators.base import Evaluator, Predictions
 from <%- packageName %>.models.base import seed_model
-from <%- packageName %>.progress import LOG, stage
-from <%- packageName %>.registry import DATASETS, EVALUATORS, MODELS, SPLITS, TRACKERS
-from <%- packageName %>.report import REPORT_ARTIFACT, publish_latest, run_report
-from <%- packageName %>.reproducibility import log_data_inputs, record_run_context
+from <%- packageName %>.plumbing.config import ExperimentConfig
+from <%- packageName %>.plumbing.evaluation import predict_scores, run_evaluation
+from <%- packageName %>.plumbing.progress import LOG, stage
+from <%- packageName %>.plumbing.registry import (
+    DATASETS,
+    EVALUATORS,
+    MODELS,
+    SPLITS,
+    TRACKERS,
+)
+from <%- packageName %>.plumbing.report import (
+    REPORT_ARTIFACT,
+    publish_latest,
+    run_report,
+)
+from <%- packageName %>.plumbing.reproducibility import (
+    log_data_inputs,
+    record_run_context,
+)
 from <%- packageName %>.splits.base import Fold, Split
 from <%- packageName %>.trackers.base import Tracker
 
@@ -47,7 +60,7 @@ def run_experiment(
     The fitted model is stored with ``run.log_model`` (artifact folder ``model/``), and a
     model that records ``device_`` (e.g. ``cpu``, ``cuda``) tags the run with ``device``.
     Figures (``figures/*.png``, unless ``evaluator.figures`` is false) and the HTML report
-    (``report.html``) are logged too, and copied to ``reports/`` (see ``report.py``).
+    (``report.html``) are logged too, and copied to ``reports/`` (``plumbing/report.py``).
 
     With several folds (``kfold``) each fold's model predicts its own test rows, the pooled
     predictions are evaluated, and the logged model is fitted on every row (``fit_folds``).

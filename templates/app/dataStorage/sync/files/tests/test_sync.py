@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from <%- packageName %> import sync
-from <%- packageName %>.cli import main
 from <%- packageName %>.errors import ConfigError, DataError
+from <%- packageName %>.plumbing import sync
+from <%- packageName %>.plumbing.cli import main
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ import pytest
 from azure.core.exceptions import ClientAuthenticationError, ResourceNotFoundError
 from sklearn.linear_model import LogisticRegression
 
-from <%- packageName %>.cli import main
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
+from <%- packageName %>.plumbing.cli import main
 from <%- packageName %>.trackers.azureml_tracker import (
     MISSING_WORKSPACE,
     NO_CREDENTIAL,

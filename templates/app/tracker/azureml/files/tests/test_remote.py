@@ -8,7 +8,7 @@ import azure.identity
 import pytest
 import yaml
 
-from <%- packageName %>.cli import DEFAULT_CONFIG, main
+from <%- packageName %>.plumbing.cli import DEFAULT_CONFIG, main
 
 REPO = Path(__file__).resolve().parents[1]
 LOCAL_COMMAND = f"python -m <%- packageName %> run --config {DEFAULT_CONFIG}"

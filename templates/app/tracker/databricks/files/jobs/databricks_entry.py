@@ -15,7 +15,7 @@ def main(argv: list[str]) -> int:
     os.chdir(root)
     if str(root / "src") not in sys.path:
         sys.path.insert(0, str(root / "src"))  # when the wheel is not installed
-    from <%- packageName %>.cli import main as cli_main
+    from <%- packageName %>.plumbing.cli import main as cli_main
 
     return cli_main(argv)
 

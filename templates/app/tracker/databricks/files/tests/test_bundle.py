@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from <%- packageName %>.cli import DEFAULT_CONFIG
+from <%- packageName %>.plumbing.cli import DEFAULT_CONFIG
 
 REPO = Path(__file__).resolve().parents[1]
 

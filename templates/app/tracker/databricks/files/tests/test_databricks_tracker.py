@@ -11,9 +11,9 @@ import databricks.sdk
 import mlflow
 import pytest
 
-from <%- packageName %>.cli import main
 from <%- packageName %>.errors import ConfigError, TrackerError
-from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.registry import TRACKERS
 from <%- packageName %>.trackers.databricks_tracker import MISSING, DatabricksTracker
 
 from conftest import check_tracker
@@ -168,7 +168,7 @@ def test_exact_calls_for_a_new_experiment(token, calls):
     assert calls[2:4] == [("WorkspaceClient", {}), ("mkdirs", "/Shared")]
     kind = {"mlflow.experimentKind": "custom_model_development"}  # the UI's "Model training"
     assert calls[4] == ("create_experiment", path, ("artifact_location", None), ("tags", kind))
-    # get_experiment: where its artifacts go, to check their storage client (drivers.py)
+    # get_experiment: where its artifacts go, to check their storage client (plumbing/drivers.py)
     assert names[5:] == ["get_experiment", "create_run", "log_batch", "set_terminated"]
     assert calls[6][-2] == ("run_name", "first")
     assert calls[6][-1][1]["stage"] == "test"  # beside MLflow's own "Source" tags

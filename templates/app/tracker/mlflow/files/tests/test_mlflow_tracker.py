@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from mlflow import MlflowClient
 
-from <%- packageName %>.cli import main
-from <%- packageName %>.drivers import MissingDriverError
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
-from <%- packageName %>.registry import MODELS
-from <%- packageName %>.trackers import mlflow_ui
+from <%- packageName %>.plumbing import mlflow_ui
+from <%- packageName %>.plumbing.cli import main
+from <%- packageName %>.plumbing.drivers import MissingDriverError
+from <%- packageName %>.plumbing.registry import MODELS
 from <%- packageName %>.trackers.mlflow_tracker import (
     MlflowTracker,
     _refused,

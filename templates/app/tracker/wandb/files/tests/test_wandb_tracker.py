@@ -12,9 +12,9 @@ from types import SimpleNamespace
 import pytest
 import wandb
 
-from <%- packageName %>.cli import main
 from <%- packageName %>.errors import TrackerError
 from <%- packageName %>.experiment import run_experiment
+from <%- packageName %>.plumbing.cli import main
 from <%- packageName %>.trackers.wandb_tracker import NO_API_KEY, WandbTracker, project_name
 
 from conftest import commit_project, example_data_file, fast_config

@@ -2,7 +2,7 @@ import hashlib
 
 import pandas as pd
 
-from <%- packageName %>.registry import DATASETS
+from <%- packageName %>.plumbing.registry import DATASETS
 
 from mocks import MockDataset
 

@@ -1,7 +1,7 @@
 import pytest
 
 from <%- packageName %>.errors import ConfigError
-from <%- packageName %>.registry import DATASETS
+from <%- packageName %>.plumbing.registry import DATASETS
 
 from mocks import MockDataset
 

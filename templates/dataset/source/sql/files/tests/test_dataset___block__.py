@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from <%- packageName %>.errors import ConfigError
-from <%- packageName %>.registry import DATASETS
+from <%- packageName %>.plumbing.registry import DATASETS
 
 from mocks import MockDataset
 

@@ -1,6 +1,6 @@
 import pytest
 
-from <%- packageName %>.registry import EVALUATORS
+from <%- packageName %>.plumbing.registry import EVALUATORS
 
 NAME = "<%- name %>"
 

@@ -2,7 +2,7 @@ import numpy as np
 from sklearn.base import clone
 
 from <%- packageName %>.models.base import Model
-from <%- packageName %>.registry import MODELS
+from <%- packageName %>.plumbing.registry import MODELS
 
 from mocks import MockDataset
 

@@ -3,7 +3,7 @@
 import os
 
 from <%- packageName %>.datasets.files import CsvFileDataset, FileDataset
-from <%- packageName %>.registry import DATASETS
+from <%- packageName %>.plumbing.registry import DATASETS
 
 
 @DATASETS.register("breast_cancer")

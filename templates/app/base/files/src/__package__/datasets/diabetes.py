@@ -3,7 +3,7 @@
 import pandas as pd
 
 from <%- packageName %>.datasets.base import Dataset
-from <%- packageName %>.registry import DATASETS
+from <%- packageName %>.plumbing.registry import DATASETS
 
 
 @DATASETS.register("diabetes")

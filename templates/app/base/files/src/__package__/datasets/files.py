@@ -8,7 +8,7 @@ import pandas as pd
 
 from <%- packageName %>.datasets.base import Dataset
 from <%- packageName %>.errors import ConfigError
-from <%- packageName %>.paths import resolve_path
+from <%- packageName %>.plumbing.paths import resolve_path
 
 
 class FileDataset(Dataset):

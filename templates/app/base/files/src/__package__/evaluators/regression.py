@@ -4,7 +4,7 @@ import numpy as np
 
 from <%- packageName %>.evaluators import metrics
 from <%- packageName %>.evaluators.base import Evaluator, Predictions
-from <%- packageName %>.registry import EVALUATORS
+from <%- packageName %>.plumbing.registry import EVALUATORS
 
 
 @EVALUATORS.register("regression")

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from <%- packageName %>.registry import MODELS
+from <%- packageName %>.plumbing.registry import MODELS
 
 
 @MODELS.register("logistic_regression")

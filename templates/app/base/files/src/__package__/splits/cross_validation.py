@@ -5,7 +5,7 @@ import pandas as pd
 from sklearn.model_selection import KFold as KFoldSplitter
 from sklearn.model_selection import StratifiedKFold
 
-from <%- packageName %>.registry import SPLITS
+from <%- packageName %>.plumbing.registry import SPLITS
 from <%- packageName %>.splits.base import Fold, Split
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupShuffleSplit, StratifiedShuffleSplit
 
-from <%- packageName %>.registry import SPLITS
+from <%- packageName %>.plumbing.registry import SPLITS
 from <%- packageName %>.splits.base import Fold, Split, column_of, fraction
 
 

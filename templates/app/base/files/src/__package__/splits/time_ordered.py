@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from <%- packageName %>.registry import SPLITS
+from <%- packageName %>.plumbing.registry import SPLITS
 from <%- packageName %>.splits.base import Fold, Split, column_of, fraction
 
 

@@ -77,7 +77,7 @@ class Run(ABC):
         columns and dtypes, ``task``, the ``target`` column's name, package versions);
         ``Tracker.load_model`` reads it back.
         """
-        from <%- packageName %>.model_package import (
+        from <%- packageName %>.plumbing.model_package import (
             MANIFEST,
             MODEL_FILE,
             build_manifest,
@@ -180,7 +180,12 @@ class Tracker(ABC):
         """Return the run's ``PackagedModel``; a run without one raises ``TrackerError``."""
         import json
 
-        from <%- packageName %>.model_package import MANIFEST, MODEL_FILE, PackagedModel, load_joblib
+        from <%- packageName %>.plumbing.model_package import (
+            MANIFEST,
+            MODEL_FILE,
+            PackagedModel,
+            load_joblib,
+        )
 
         manifest = json.loads(self.read_artifact(run_id, f"{name}/{MANIFEST}"))
         model = load_joblib(self.read_artifact(run_id, f"{name}/{MODEL_FILE}"))

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from <%- packageName %>.errors import TrackerError
-from <%- packageName %>.paths import resolve_path
-from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.plumbing.paths import resolve_path
+from <%- packageName %>.plumbing.registry import TRACKERS
 from <%- packageName %>.trackers.base import Run, RunRecord, Tracker
 
 

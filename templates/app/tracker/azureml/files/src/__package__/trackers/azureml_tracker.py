@@ -25,8 +25,8 @@ import re
 from typing import Any, ClassVar
 
 from <%- packageName %>.errors import TrackerError
-from <%- packageName %>.paths import project_root
-from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.plumbing.paths import project_root
+from <%- packageName %>.plumbing.registry import TRACKERS
 from <%- packageName %>.trackers.base import Run
 from <%- packageName %>.trackers.mlflow_tracker import MlflowRun, MlflowTracker
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from <%- packageName %>.errors import TrackerError
-from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.plumbing.registry import TRACKERS
 from <%- packageName %>.trackers.mlflow_tracker import MlflowTracker
 
 SCHEME = "databricks"

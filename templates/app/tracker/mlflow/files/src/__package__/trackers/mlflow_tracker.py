@@ -35,14 +35,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
-from <%- packageName %>.drivers import (
+from <%- packageName %>.errors import <%- importNames(errorName, 'TrackerError') %>
+from <%- packageName %>.plumbing.drivers import (
     missing_client_error,
     require_artifact_client,
     require_database_driver,
 )
-from <%- packageName %>.errors import <%- importNames(errorName, 'TrackerError') %>
-from <%- packageName %>.paths import project_root
-from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.plumbing.paths import project_root
+from <%- packageName %>.plumbing.registry import TRACKERS
 from <%- packageName %>.trackers.base import Run, RunRecord, Tracker
 
 EXPERIMENT_KIND = "mlflow.experimentKind"  # the experiment tag MLflow 3's UI picks its view by
@@ -189,7 +189,11 @@ class MlflowRun(Run):
         """
         from mlflow.models import Model
 
-        from <%- packageName %>.model_package import MANIFEST, build_manifest, manifest_json
+        from <%- packageName %>.plumbing.model_package import (
+            MANIFEST,
+            build_manifest,
+            manifest_json,
+        )
 
         with tempfile.TemporaryDirectory() as scratch:
             path = Path(scratch) / "model"
@@ -446,7 +450,7 @@ class MlflowTracker(Tracker):
 
         import mlflow.sklearn
 
-        from <%- packageName %>.model_package import MANIFEST, PackagedModel
+        from <%- packageName %>.plumbing.model_package import MANIFEST, PackagedModel
 
         client = self._client()
         with tempfile.TemporaryDirectory() as scratch:
@@ -504,7 +508,7 @@ class MlflowTracker(Tracker):
         if self.tracking_uri.startswith(("http://", "https://")):
             show(self._experiment_url(_without_login(self.tracking_uri), experiment))
             return
-        from <%- packageName %>.trackers.mlflow_ui import serve_ui
+        from <%- packageName %>.plumbing.mlflow_ui import serve_ui
 
         self._client()  # the store is readable (or one line saying why not)
         with serve_ui(self.tracking_uri, self.artifact_root) as server:

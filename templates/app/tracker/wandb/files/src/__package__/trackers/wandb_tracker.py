@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from <%- packageName %>.errors import TrackerError
-from <%- packageName %>.paths import project_root, resolve_path
-from <%- packageName %>.registry import TRACKERS
+from <%- packageName %>.plumbing.paths import project_root, resolve_path
+from <%- packageName %>.plumbing.registry import TRACKERS
 from <%- packageName %>.trackers.base import Run, RunRecord, Tracker
 from <%- packageName %>.trackers.local import LocalRun, LocalTracker
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from <%- packageName %>.datasets.breast_cancer import write_breast_cancer
 from <%- packageName %>.datasets.files import CsvFileDataset
-from <%- packageName %>.registry import DATASETS
+from <%- packageName %>.plumbing.registry import DATASETS
 
 
 @DATASETS.register("<%- name %>")

@@ -8,7 +8,7 @@ import pandas as pd
 
 from <%- packageName %>.datasets.base import Dataset
 from <%- packageName %>.errors import ConfigError
-from <%- packageName %>.registry import DATASETS
+from <%- packageName %>.plumbing.registry import DATASETS
 
 
 @DATASETS.register("<%- name %>")

@@ -6,7 +6,7 @@ import pandas as pd
 
 from <%- packageName %>.datasets.breast_cancer import write_breast_cancer
 from <%- packageName %>.datasets.files import FileDataset
-from <%- packageName %>.registry import DATASETS
+from <%- packageName %>.plumbing.registry import DATASETS
 
 
 @DATASETS.register("<%- name %>")

@@ -6,8 +6,8 @@ import pandas as pd
 
 from <%- packageName %>.datasets.base import Dataset
 from <%- packageName %>.errors import ConfigError
-from <%- packageName %>.paths import resolve_path
-from <%- packageName %>.registry import DATASETS
+from <%- packageName %>.plumbing.paths import resolve_path
+from <%- packageName %>.plumbing.registry import DATASETS
 
 
 @DATASETS.register("<%- name %>")

@@ -4,7 +4,7 @@ import numpy as np
 
 from <%- packageName %>.evaluators.base import Predictions
 from <%- packageName %>.evaluators.regression import RegressionEvaluator
-from <%- packageName %>.registry import EVALUATORS
+from <%- packageName %>.plumbing.registry import EVALUATORS
 
 
 @EVALUATORS.register("<%- name %>")

@@ -5,7 +5,7 @@ from typing import Any, Self
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from <%- packageName %>.registry import MODELS
+from <%- packageName %>.plumbing.registry import MODELS
 
 
 @MODELS.register("<%- name %>")

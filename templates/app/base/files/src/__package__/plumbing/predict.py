@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 
 from <%- packageName %>.errors import ConfigError, SchemaError
-from <%- packageName %>.model_package import PackagedModel
-from <%- packageName %>.tables import read_table, write_table
+from <%- packageName %>.plumbing.model_package import PackagedModel
+from <%- packageName %>.plumbing.tables import read_table, write_table
 from <%- packageName %>.trackers.base import Tracker
 
 

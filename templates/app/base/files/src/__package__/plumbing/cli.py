@@ -20,14 +20,14 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from <%- packageName %>.env_file import load_env_file
 from <%- packageName %>.errors import <%- importNames(errorName, 'Terminated') %>
-from <%- packageName %>.progress import configure
-from <%- packageName %>.registry import DATASETS, EVALUATORS, TRACKERS
+from <%- packageName %>.plumbing.env_file import load_env_file
+from <%- packageName %>.plumbing.progress import configure
+from <%- packageName %>.plumbing.registry import DATASETS, EVALUATORS, TRACKERS
 from <%- packageName %>.trackers.base import Tracker
 
 if TYPE_CHECKING:
-    from <%- packageName %>.config import ExperimentConfig
+    from <%- packageName %>.plumbing.config import ExperimentConfig
 
 DEFAULT_CONFIG = "configs/experiment.yaml"
 DEFAULT_SWEEP = "configs/sweeps/default.yaml"
@@ -155,8 +155,8 @@ def cmd_data(args: argparse.Namespace) -> int:
 
     In a project that uses DVC (a ``.dvc`` folder), the dataset's file is then ``dvc add``-ed.
     """
-    from <%- packageName %>.data_versions import track
-    from <%- packageName %>.paths import project_root
+    from <%- packageName %>.plumbing.data_versions import track
+    from <%- packageName %>.plumbing.paths import project_root
 
     config = _load_config(args.config, args.overrides)
     dataset = DATASETS.build(config.dataset.name, config.dataset.params)
@@ -175,7 +175,7 @@ def cmd_data(args: argparse.Namespace) -> int:
 
 def cmd_predict(args: argparse.Namespace) -> int:
     """Write a run's predictions for an input file; a schema mismatch exits 2."""
-    from <%- packageName %>.predict import predict_file
+    from <%- packageName %>.plumbing.predict import predict_file
 
     tracker = _tracker(_load_config(args.config, args.overrides))
     result = predict_file(tracker, args.run_id, args.input, args.output)
@@ -185,7 +185,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a sweep and print its parent run and best trial."""
-    from <%- packageName %>.sweep import load_sweep, run_sweep
+    from <%- packageName %>.plumbing.sweep import load_sweep, run_sweep
 
     sweep = load_sweep(args.config)
     summary = run_sweep(
@@ -205,7 +205,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
     """Re-run a run from its recorded config; exit 0 if the metrics match, else 1."""
-    from <%- packageName %>.reproduce import reproduce_run
+    from <%- packageName %>.plumbing.reproduce import reproduce_run
 
     reproduction = reproduce_run(_tracker(_load_config(args.config)), args.run_id)
     print(f"reproduced run {args.run_id} as {reproduction.rerun.run_id}")
@@ -222,7 +222,11 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Print the runs of an experiment ranked by a metric."""
-    from <%- packageName %>.compare import format_table, rank_runs, unfinished_runs
+    from <%- packageName %>.plumbing.compare import (
+        format_table,
+        rank_runs,
+        unfinished_runs,
+    )
 
     config = _load_config(args.config)
     evaluator = EVALUATORS.build(config.evaluator.name, config.evaluator.params)
@@ -240,7 +244,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
     report = None
     if args.report:
-        from <%- packageName %>.compare import write_report
+        from <%- packageName %>.plumbing.compare import write_report
 
         report = write_report(args.report, experiment, metric, ranked[: args.limit])
     if ranked:
@@ -295,8 +299,9 @@ def _add_remote_commands(commands: argparse._SubParsersAction) -> None:
     import importlib.util
 
     for module in ("remote", "sync"):
-        if importlib.util.find_spec(f"<%- packageName %>.{module}") is not None:
-            importlib.import_module(f"<%- packageName %>.{module}").add_commands(commands)
+        name = f"<%- packageName %>.plumbing.{module}"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).add_commands(commands)
 
 
 def _shown(path: Path) -> str:
@@ -308,7 +313,7 @@ def _shown(path: Path) -> str:
 
 
 def _load_config(path: str, overrides: Sequence[str] = ()) -> "ExperimentConfig":
-    from <%- packageName %>.config import load_config  # pydantic is slow to import
+    from <%- packageName %>.plumbing.config import load_config  # pydantic is slow to import
 
     return load_config(path, overrides)
 

@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic.dataclasses import dataclass
 
 from <%- packageName %>.errors import ConfigError
-from <%- packageName %>.paths import project_root
+from <%- packageName %>.plumbing.paths import project_root
 
 MAX_SEED = 2**32 - 1  # numpy and scikit-learn accept seeds in [0, 2**32 - 1]
 SCHEMA = ConfigDict(extra="forbid")  # an unknown key is an error

@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from <%- packageName %>.config import ExperimentConfig
 from <%- packageName %>.evaluators.base import Evaluation
-from <%- packageName %>.paths import project_root
+from <%- packageName %>.plumbing.config import ExperimentConfig
+from <%- packageName %>.plumbing.paths import project_root
 from <%- packageName %>.trackers.base import RunRecord
 
 REPORT_ARTIFACT = "report.html"

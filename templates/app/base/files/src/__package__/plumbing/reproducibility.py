@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from <%- packageName %>.config import ExperimentConfig, flatten
-from <%- packageName %>.data_versions import dvc_version
 from <%- packageName %>.datasets.base import Dataset, frame_sha256
-from <%- packageName %>.paths import project_root
+from <%- packageName %>.plumbing.config import ExperimentConfig, flatten
+from <%- packageName %>.plumbing.data_versions import dvc_version
+from <%- packageName %>.plumbing.paths import project_root
 from <%- packageName %>.splits.base import Fold
 from <%- packageName %>.trackers.base import Run
 

@@ -56,8 +56,8 @@ def write_report(path: str | Path, experiment: str, metric: str, runs: list[RunR
     The page has a chart of each run's ``metric`` and interval. A path that cannot be written
     raises ``ConfigError``.
     """
-    from <%- packageName %>.figures import interval_chart, png
-    from <%- packageName %>.report import compare_report
+    from <%- packageName %>.plumbing.figures import interval_chart, png
+    from <%- packageName %>.plumbing.report import compare_report
 
     chart = None
     if runs:

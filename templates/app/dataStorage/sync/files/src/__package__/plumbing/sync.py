@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from <%- packageName %>.errors import ConfigError, DataError
-from <%- packageName %>.paths import project_root
+from <%- packageName %>.plumbing.paths import project_root
 
 DATA_DIR = "data"
 CONFIG_FILE = "configs/storage/data.yaml"

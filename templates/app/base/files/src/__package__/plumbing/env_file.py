@@ -5,7 +5,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from <%- packageName %>.errors import ConfigError
-from <%- packageName %>.paths import project_root
+from <%- packageName %>.plumbing.paths import project_root
 
 
 def load_env_file(root: Path | None = None) -> Path | None:

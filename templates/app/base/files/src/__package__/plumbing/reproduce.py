@@ -3,12 +3,16 @@
 import math
 from dataclasses import dataclass
 
-from <%- packageName %>.config import parse_config, parse_yaml
-from <%- packageName %>.data_versions import ensure_recorded_data
 from <%- packageName %>.errors import RunStateError, TrackerError
 from <%- packageName %>.experiment import run_experiment
-from <%- packageName %>.paths import project_root
-from <%- packageName %>.reproducibility import CONFIG_ARTIFACT, DIFF_ARTIFACT, PACKAGES_ARTIFACT
+from <%- packageName %>.plumbing.config import parse_config, parse_yaml
+from <%- packageName %>.plumbing.data_versions import ensure_recorded_data
+from <%- packageName %>.plumbing.paths import project_root
+from <%- packageName %>.plumbing.reproducibility import (
+    CONFIG_ARTIFACT,
+    DIFF_ARTIFACT,
+    PACKAGES_ARTIFACT,
+)
 from <%- packageName %>.trackers.base import RunRecord, Tracker
 
 REL_TOL = 1e-9

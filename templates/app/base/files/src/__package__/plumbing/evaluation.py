@@ -46,7 +46,7 @@ def run_evaluation(
     run.log_artifact("predictions.csv", report.table.to_csv(index=False))
     if not figures:
         return report
-    from <%- packageName %>.figures import draw_figures
+    from <%- packageName %>.plumbing.figures import draw_figures
 
     drawn = draw_figures(evaluator, report.predictions, report.slices)
     for name, image in drawn.items():

@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from <%- packageName %>.config import find_config, load_config, parse_yaml
-from <%- packageName %>.drivers import require_database_driver
 from <%- packageName %>.errors import <%- importNames('ConfigError', errorName, 'Terminated') %>
-from <%- packageName %>.paths import project_root
-from <%- packageName %>.progress import LOG, muted
-from <%- packageName %>.registry import DATASETS, EVALUATORS, TRACKERS
+from <%- packageName %>.plumbing.config import find_config, load_config, parse_yaml
+from <%- packageName %>.plumbing.drivers import require_database_driver
+from <%- packageName %>.plumbing.paths import project_root
+from <%- packageName %>.plumbing.progress import LOG, muted
+from <%- packageName %>.plumbing.registry import DATASETS, EVALUATORS, TRACKERS
 
 SAMPLERS = ("grid", "random", "tpe")
 TYPES = ("float", "int", "categorical")
@@ -352,7 +352,7 @@ def _worker_main(quiet: bool, *job: Any) -> None:
     import signal
     import sys
 
-    from <%- packageName %>.progress import configure
+    from <%- packageName %>.plumbing.progress import configure
 
     configure(quiet=quiet)
 
