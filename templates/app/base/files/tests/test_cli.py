@@ -170,8 +170,9 @@ def test_start_up_leaves_the_heavy_libraries_to_the_commands():
 
 
 def test_module_entry_point_has_no_traceback(capsys, monkeypatch):
-    # `python -m <%- packageName %>` in this process: a new interpreter would import everything again.
-    monkeypatch.setattr(sys, "argv", ["<%- packageName %>", "run", *LOCAL, "--set", "model.name=nope"])
+    # the package's `python -m` in this process: a new interpreter would import everything again
+    argv = ["<%- packageName %>", "run", *LOCAL, "--set", "model.name=nope"]
+    monkeypatch.setattr(sys, "argv", argv)
     with pytest.raises(SystemExit) as exit_info:
         runpy.run_module("<%- packageName %>", run_name="__main__", alter_sys=True)
     err = capsys.readouterr().err

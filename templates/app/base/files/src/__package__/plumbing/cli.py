@@ -313,7 +313,8 @@ def _shown(path: Path) -> str:
 
 
 def _load_config(path: str, overrides: Sequence[str] = ()) -> "ExperimentConfig":
-    from <%- packageName %>.plumbing.config import load_config  # pydantic is slow to import
+    # here, not at start-up: pydantic is slow to import
+    from <%- packageName %>.plumbing.config import load_config
 
     return load_config(path, overrides)
 

@@ -339,7 +339,8 @@ def _run_workers(
             process.join()
     failed = [p.exitcode for p in processes if p.exitcode != 0]
     if failed:
-        raise <%- errorName %>(f"{len(failed)} sweep worker(s) failed (exit codes {failed})")
+        message = f"{len(failed)} sweep worker(s) failed (exit codes {failed})"
+        raise <%- errorName %>(message)
 
 
 def _worker_main(quiet: bool, *job: Any) -> None:

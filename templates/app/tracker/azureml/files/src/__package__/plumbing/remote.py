@@ -10,7 +10,6 @@ import argparse
 from typing import Any
 
 from <%- packageName %>.errors import ConfigError, TrackerError
-from <%- packageName %>.plumbing.config import find_config, load_config
 from <%- packageName %>.plumbing.registry import TRACKERS
 
 DEFAULT_JOB = "jobs/command-job.yml"
@@ -38,7 +37,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 def submit_job(job_file: str, config_file: str = "configs/experiment.yaml") -> Any:
     """Load ``job_file`` and submit it; return the created job (``name``, ``studio_url``)."""
-    from <%- packageName %>.plumbing.config import find_config, load_config  # not at start-up: pydantic
+    # not at start-up: pydantic is slow to import
+    from <%- packageName %>.plumbing.config import find_config, load_config
 
     path = find_config(job_file)
     config = load_config(config_file)
