@@ -33,7 +33,7 @@ const answers = (envTool: EnvTool): Answers => ({
 /** The fields every module must answer (the optional ones: activate, lockFile, fastInstall). */
 const REQUIRED: ReadonlyArray<keyof EnvToolModule> = [
   'id', 'label', 'files', 'editors', 'recordedFiles', 'install', 'needsPython', 'setup', 'runPrefix', 'runner',
-  'requirements', 'installCommand', 'installTeam', 'group', 'docker', 'ci', 'docs', 'e2e',
+  'requirements', 'installCommand', 'refresh', 'installTeam', 'group', 'docker', 'ci', 'docs', 'e2e',
 ];
 
 describe('env tool modules', () => {

@@ -65,6 +65,18 @@ describe('sub-generators write a block, its test and a config snippet', () => {
     expect(stored.extras).toEqual(['pyarrow', 'sqlalchemy']);
   });
 
+  it('says how to install what it added (and to commit the lock), only when it added something', async () => {
+    const root = await project({ envTool: 'poetry' });
+    const first = await mlexp(['dataset', 'sales', '--source', 'parquet'], root);
+    expect(first.exitCode, first.stderr).toBe(0);
+    // Yeoman's log is the process's stderr
+    expect(first.stderr).toContain('poetry lock && poetry install    # installs what it added: pyarrow, then commit poetry.lock');
+    const again = await mlexp(['dataset', 'orders', '--source', 'parquet'], root);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toContain("Added dataset 'orders'");
+    expect(again.stderr).not.toContain('installs what it added');
+  });
+
   it('adds a conda-forge dependency above the pip: section of environment.yml, keeping comments', async () => {
     const root = await project({ envTool: 'conda' });
     const file = path.join(root, 'environment.yml');

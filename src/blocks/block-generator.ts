@@ -33,6 +33,8 @@ export abstract class BlockGenerator extends Generator {
   private values!: Record<string, string>;
   private presets: PresetStack | undefined;
   private release: (() => Promise<void>) | undefined;
+  /** Dependencies this run added to the env tool's files, which the environment does not have yet. */
+  private added: string[] = [];
 
   constructor(args: string[], options: Generator['options']) {
     // inheritTasks: the run-loop methods live here, in the shared base class
@@ -138,6 +140,10 @@ export abstract class BlockGenerator extends Generator {
       (file) => (this.fs.exists(this.destinationPath(file)) ? this.fs.read(this.destinationPath(file)) : undefined),
       needed.map(catalogueEntry),
     );
+    const before = (file: string) => (this.fs.exists(this.destinationPath(file)) ? this.fs.read(this.destinationPath(file)) : undefined);
+    if (Object.entries(edits).some(([file, edit]) => edit.content !== before(file))) {
+      this.added = needed.filter((name) => !(this.answers.extras ?? []).includes(name));
+    }
     for (const [file, edit] of Object.entries(edits)) {
       this.fs.write(this.destinationPath(file), edit.content);
       // A lossless addition is a merge, not an overwrite: no conflict prompt for it.
@@ -153,8 +159,13 @@ export abstract class BlockGenerator extends Generator {
 
   async end(): Promise<void> {
     await this.release?.();
-    const run = ENV_TOOL_MODULES[this.answers.envTool].runPrefix;
+    const module = ENV_TOOL_MODULES[this.answers.envTool];
+    const run = module.runPrefix;
     this.log(`\nAdded ${this.kind} '${this.blockName}'. Try it:`);
+    if (this.added.length) {
+      const commit = module.lockFile ? `, then commit ${module.lockFile}` : '';
+      this.log(`  ${module.refresh}    # installs what it added: ${this.added.join(', ')}${commit}`);
+    }
     this.log(`  ${run}pytest`);
     this.log(`  ${run}python -m ${this.answers.packageName} run --config configs/${this.blockName}.yaml`);
   }

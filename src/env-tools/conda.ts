@@ -78,6 +78,7 @@ export const conda: EnvToolModule = {
     ];
   },
   installCommand: UPDATE,
+  refresh: UPDATE,
   installTeam: 'conda env update -f environment-team.yml',
   group: () => ({ installsInside: false, run: '' }),
   docker,

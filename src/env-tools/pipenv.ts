@@ -123,6 +123,7 @@ export const pipenv: EnvToolModule = {
   runner: () => 'pipenv run ',
   requirements: () => [`${IN_PROJECT} ${INSTALL}`],
   installCommand: INSTALL,
+  refresh: INSTALL, // it locks again when the Pipfile changed
   installTeam: `pipenv sync --categories ${TEAM}`,
   group: (group) => ({ install: `pipenv sync --categories ${group}`, installsInside: false, run: 'pipenv run ' }),
   docker,

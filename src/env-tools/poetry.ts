@@ -63,6 +63,8 @@ export const poetry: EnvToolModule = {
   runner: () => 'poetry run ',
   requirements: () => ['poetry install'],
   installCommand: 'poetry install',
+  // `poetry install` refuses a lock that no longer matches pyproject.toml
+  refresh: 'poetry lock && poetry install',
   installTeam: 'poetry install --extras team',
   group: (group) => ({ install: `poetry install --with ${group}`, installsInside: false, run: 'poetry run ' }),
   docker,

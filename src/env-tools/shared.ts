@@ -110,6 +110,8 @@ export interface EnvToolModule {
   requirements: (answers: Answers) => string[];
   /** The install step typed in the project's environment (activated, for venv and conda). */
   installCommand: string;
+  /** What brings the environment, and the lock when there is one, up to date after its dependency files changed. */
+  refresh: string;
   /** The command that adds the optional `team` extra to the environment (for docs). */
   installTeam: string;
   /** How to install and run with the `docs` or `notebook` group. */

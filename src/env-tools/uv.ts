@@ -46,6 +46,7 @@ export const uv: EnvToolModule = {
   runner: () => 'uv run ',
   requirements: () => ['uv sync'],
   installCommand: 'uv sync',
+  refresh: 'uv sync',
   installTeam: 'uv sync --extra team',
   group: (group) => ({ installsInside: false, run: `uv run --group ${group} ` }),
   docker,

@@ -80,6 +80,7 @@ export const venv: EnvToolModule = {
     `.venv/bin/python -m ${INSTALL}`,
   ],
   installCommand: INSTALL,
+  refresh: `python -m ${INSTALL}`,
   installTeam: 'python -m pip install -r requirements-team.txt',
   // `python -m pip`: the venv's pip once activated, and CI's (whose PATH may have no `pip`)
   group: (group) => ({ install: `python -m pip install -r requirements-${group}.txt`, installsInside: true, run: '' }),

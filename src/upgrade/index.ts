@@ -113,7 +113,7 @@ export default class UpgradeGenerator extends Generator {
     }
     const module = ENV_TOOL_MODULES[envTool];
     if (lockFile && module && summary.updated.some((file) => file in module.editors)) {
-      this.log(`The dependency files changed: run \`${module.installCommand}\` to update the environment and ${lockFile}, then commit ${lockFile}.`);
+      this.log(`The dependency files changed: run \`${module.refresh}\` to update the environment and ${lockFile}, then commit ${lockFile}.`);
     }
     this.log(`To undo the upgrade: ${summary.abort}`);
   }
