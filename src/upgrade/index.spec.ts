@@ -155,6 +155,8 @@ describe('mlexp upgrade', () => {
     const switched = await mlexp(['upgrade', '--env-tool', 'poetry'], root);
     expect(switched.exitCode, switched.all).toBe(0);
     expect(existsSync(path.join(root, 'uv.lock'))).toBe(false);
+    // and the new tool's environment and lock are the user's next step, named in full
+    expect(switched.all).toMatch(/make its environment with `poetry env use python3\.1\d && poetry install`, then commit poetry\.lock/);
   });
 
   it('--dry-run lists the changes and conflicts and changes nothing', async () => {

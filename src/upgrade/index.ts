@@ -112,7 +112,14 @@ export default class UpgradeGenerator extends Generator {
       );
     }
     const module = ENV_TOOL_MODULES[envTool];
-    if (lockFile && module && summary.updated.some((file) => file in module.editors)) {
+    const newTool = this.overrides['env-tool'] as Answers['envTool'] | undefined;
+    const newModule = newTool && newTool !== envTool ? ENV_TOOL_MODULES[newTool] : undefined;
+    if (newModule) {
+      // the old environment was made by the old tool: the new one starts from nothing, and its lock with it
+      const setup = newModule.setup({ ...this.stored, envTool: newTool } as Answers).join(' && ');
+      const commit = newModule.lockFile ? `, then commit ${newModule.lockFile}` : '';
+      this.log(`The env tool is now ${newTool}: make its environment with \`${setup}\`${commit}.`);
+    } else if (lockFile && module && summary.updated.some((file) => file in module.editors)) {
       this.log(`The dependency files changed: run \`${module.refresh}\` to update the environment and ${lockFile}, then commit ${lockFile}.`);
     }
     this.log(`To undo the upgrade: ${summary.abort}`);
