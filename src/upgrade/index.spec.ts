@@ -152,11 +152,13 @@ describe('mlexp upgrade', () => {
     expect(readFileSync(path.join(root, 'uv.lock'), 'utf8')).toBe(lock);
     expect(result.all).toContain('run `uv sync` to update the environment and uv.lock, then commit uv.lock');
     // another env tool's install writes its own lock: the old one goes with the old tool
-    const switched = await mlexp(['upgrade', '--env-tool', 'poetry'], root);
+    const switched = await mlexp(['upgrade', '--env-tool', 'poetry', '--python', '3.12'], root);
     expect(switched.exitCode, switched.all).toBe(0);
     expect(existsSync(path.join(root, 'uv.lock'))).toBe(false);
     // and the new tool's environment and lock are the user's next step, named in full
     expect(switched.all).toMatch(/make its environment with `poetry env use python3\.1\d && poetry install`, then commit poetry\.lock/);
+    // with the Python the same upgrade chose, not the one it replaced
+    expect(switched.all).toContain('poetry env use python3.12 && poetry install');
   });
 
   it('--dry-run lists the changes and conflicts and changes nothing', async () => {

@@ -116,7 +116,8 @@ export default class UpgradeGenerator extends Generator {
     const newModule = newTool && newTool !== envTool ? ENV_TOOL_MODULES[newTool] : undefined;
     if (newModule) {
       // the old environment was made by the old tool: the new one starts from nothing, and its lock with it
-      const setup = newModule.setup({ ...this.stored, envTool: newTool } as Answers).join(' && ');
+      const changed = CHANGEABLE.filter(({ flag }) => flag in this.overrides).map(({ key, flag }) => [key, this.overrides[flag]]);
+      const setup = newModule.setup({ ...this.stored, ...Object.fromEntries(changed) } as Answers).join(' && ');
       const commit = newModule.lockFile ? `, then commit ${newModule.lockFile}` : '';
       this.log(`The env tool is now ${newTool}: make its environment with \`${setup}\`${commit}.`);
     } else if (lockFile && module && summary.updated.some((file) => file in module.editors)) {
