@@ -24,6 +24,7 @@ import { availablePythons } from '../project/python.js';
 import { readJournal, stoppedRunLine } from '../project/journal.js';
 import { lockProject } from '../project/lock.js';
 import { GENERATOR_VERSION } from '../core/version.js';
+import { fitPythonFiles } from '../render/python-format.js';
 import { presetLayer, recordPreset, resolvePresetStack, storedPreset, storedPresetSpec, type PresetStack } from '../options/preset.js';
 
 /** What `#makeRepository` answers when the project has no repository (`--skip-git`, or no git). */
@@ -145,6 +146,7 @@ export default class AppGenerator extends Generator {
     for (const [target, source] of templates) {
       this.fs.copyTpl(source, this.destinationPath(target), context);
     }
+    fitPythonFiles(this.fs, [...templates.keys()].map((target) => this.destinationPath(target)));
     this.generatedPaths = [...new Set([...Object.keys(data), ...templates.keys(), '.yo-rc.json'])];
   }
 

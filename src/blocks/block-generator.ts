@@ -21,6 +21,7 @@ import { distributionName, quoted } from '../options/names.js';
 import { presetLayer, resolvePresetStack, storedPreset, storedPresetSpec, type PresetStack } from '../options/preset.js';
 import { findProjectRoot, readStoredConfig } from '../project/yo-rc.js';
 import { hideYeomanOptions, rawArgument } from '../options/resolve-answers.js';
+import { fitPythonFiles } from '../render/python-format.js';
 
 export interface BlockRecord {
   [option: string]: string;
@@ -127,6 +128,7 @@ export abstract class BlockGenerator extends Generator {
       yaml: yamlScalar,
     };
     for (const [target, source] of files) this.fs.copyTpl(source, this.destinationPath(target), context);
+    fitPythonFiles(this.fs, [...files.keys()].map((target) => this.destinationPath(target)));
 
     const needed = Object.entries(spec.dependencies)
       .filter(([condition]) => {

@@ -90,7 +90,8 @@ export function validatePackageName(name: string): string | undefined {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
     return `${quoted(name)} is not a lowercase Python identifier: use a-z, 0-9 and _, not starting with a digit`;
   }
-  if (name.length > 64) return `${quoted(name)} is longer than 64 characters: shorten it`;
+  // 40, as block names: the generated code keeps within ruff's line length (src/render/python-format.ts)
+  if (name.length > 40) return `${quoted(name)} is longer than 40 characters: give a shorter --package-name`;
   if (PYTHON_KEYWORDS.has(name)) return `${quoted(name)} is a Python keyword: pick another --package-name`;
   if (STDLIB_MODULES.has(name)) {
     return `${quoted(name)} would shadow the standard-library module ${quoted(name)}: pick another --package-name`;

@@ -11,7 +11,8 @@ At the top, the experiment's seams:
 - ``experiment.py``: the runner, the flow every run follows (config -> dataset -> split ->
   fit -> evaluate -> track);
 - ``errors.py``: the errors the blocks raise;
-- ``__main__.py``: ``python -m <%- packageName %>``, which hands over to ``plumbing.cli``.
+- ``__main__.py``: what ``python -m <%- packageName %>`` runs; it hands over
+  to ``plumbing.cli``.
 
 In ``plumbing/``: the command line (``cli``), config loading (``config``), the block registries
 (``registry``), sweeps, ``reproduce`` and ``compare``, model packaging and prediction, the

@@ -1,4 +1,6 @@
-"""Databricks job entry point: ``python -m <%- packageName %> <args>`` from the project root.
+"""Databricks job entry point: the project's command line, run from the project root.
+
+It runs ``python -m <%- packageName %> <args>``.
 
 A ``spark_python_task`` runs a file, not a module: this file moves to the project root
 (so configs and relative paths resolve as locally) and calls the command line.

@@ -277,8 +277,9 @@ def test_cli_uses_mlflow_tracking_uri_unchanged(capsys, monkeypatch, project, st
     assert "metrics match" in capsys.readouterr().out
     assert main(["compare", "--experiment", "cli", *config]) == 0
     assert run_id in capsys.readouterr().out
+    command = "python -m <%- packageName %> ui"
     assert MlflowTracker().ui_hint() == (
-        f"python -m <%- packageName %> ui (it runs mlflow ui --backend-store-uri {store_uri})"
+        f"{command} (it runs mlflow ui --backend-store-uri {store_uri})"
     )
     assert not (project / "mlflow.db").exists()
 

@@ -1,9 +1,11 @@
-"""Command line: ``python -m <%- packageName %> {run,data,predict,sweep,reproduce,compare,ui}``.
+"""Command line: the commands run, data, predict, sweep, reproduce, compare and ui.
 
+They run as ``python -m <%- packageName %> <command>``.
 ``sync`` (a data storage without DVC) and ``submit`` (Azure ML) come with their modules.
 
 Variables in the project's ``.env`` are loaded first, without replacing those already set.
-Setup problems (``<%- errorName %>``) print one ``error: ...`` line and exit with status 2.
+Setup problems print one ``error: ...`` line and exit with status 2; they are
+``<%- errorName %>`` and its subclasses.
 Ctrl-C (``SIGINT``) and ``SIGTERM`` print one line naming the run they ended ``KILLED`` and
 exit with 128 + the signal number (130, 143), as a shell reports a process a signal ended.
 Heavy libraries are imported inside the commands to keep start-up fast.

@@ -1,8 +1,8 @@
 """What a long command is doing, on stderr: each stage as it ends, with its time.
 
-``python -m <%- packageName %> --quiet ...`` keeps warnings and errors only. The lines are plain
-text (no colour, no redrawing), so a log file or a CI job reads what a terminal shows, and
-stdout keeps only the results.
+With ``--quiet`` (``python -m <%- packageName %> --quiet ...``),
+only warnings and errors are shown. The lines are plain text (no colour, no redrawing), so a
+log file or a CI job reads what a terminal shows, and stdout keeps only the results.
 """
 
 import logging

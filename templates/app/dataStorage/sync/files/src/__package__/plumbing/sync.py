@@ -1,4 +1,6 @@
-"""Copy ``data/`` to and from the project's data storage: ``python -m <%- packageName %> sync up|down``.
+"""Copy ``data/`` to and from the project's data storage.
+
+``python -m <%- packageName %> sync up`` copies it there, ``sync down`` back.
 
 The storage is ``url:`` in ``configs/storage/data.yaml``; ``DATA_STORAGE_URL`` in the
 environment (or ``.env``) replaces it on one machine. Files go through fsspec, which picks the

@@ -1,4 +1,6 @@
-"""Remote execution on Azure ML: ``python -m <%- packageName %> submit [--job FILE]``.
+"""Remote execution on Azure ML: the ``submit`` command.
+
+``python -m <%- packageName %> submit [--job FILE]`` submits a job file.
 
 The job files in ``jobs/`` (Azure ML CLI v2 YAML) run the same entry point and config as a
 local run. ``submit`` loads one with ``azure.ai.ml.load_job``, submits it with

@@ -543,7 +543,8 @@ def ui_url(address: str, experiment_id: str) -> str:
 def source_tags() -> dict[str, str]:
     """Return the tags that fill a run's "Source" and "Created by" in MLflow's UI.
 
-    ``mlflow.source.name`` is the command line (``python -m <%- packageName %> run``),
+    ``mlflow.source.name`` is the command line
+    (``python -m <%- packageName %> run``),
     ``mlflow.source.type`` ``LOCAL``, ``mlflow.user`` the login name, and the project's git
     branch and ``origin`` URL (without any login in it) when known. The commit comes with the
     run's ``git.commit`` tag (see ``MlflowRun.set_tags``).
