@@ -272,6 +272,18 @@ describe('mlexp explains itself', () => {
 });
 
 describe('names keep their meaning', () => {
+  it.each([
+    ['json', []],
+    ['okname', ['--package-name', 'class']],
+    ['customer-churn-prediction-for-the-emea-region', []],
+  ])('`mlexp %s %s`, refused, leaves no folder behind', async (name, flags) => {
+    const cwd = tmpFolder();
+    const result = await mlexp([name, ...flags, '--yes', '--skip-install', '--skip-git'], cwd);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^error: invalid --package-name: [^\n]+$/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it.each([['007'], ['0x1f'], ['1e3']])('`mlexp %s` writes the folder %s and records that name', async (name) => {
     const cwd = tmpFolder();
     const result = await mlexp([name, '--package-name', 'p', '--yes', '--skip-install', '--skip-git'], cwd);

@@ -4,7 +4,7 @@
  * which git does not see) inside the project until it is done; a second run waits for it, then
  * starts from what the first one left. A lock whose holder died is taken over once it is stale.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { UserError } from '../core/errors.js';
@@ -14,10 +14,32 @@ export const LOCK_NAME = '.mlexp.lock';
 /** How long a second run waits for the first before it gives up (generation plus install can take minutes). */
 const WAIT_MS = 15 * 60_000;
 
+/**
+ * A folder the lock had to create goes again at exit if the run wrote nothing into it (a refused
+ * answer, say): a failed run leaves no empty project behind. Our lock is released first; a folder
+ * another run has locked since, or wrote into, is not empty and stays.
+ */
+function removeIfLeftEmpty(folder: string, options: lockfile.UnlockOptions): void {
+  process.once('exit', () => {
+    try {
+      lockfile.unlockSync(folder, options);
+    } catch {
+      // released already, as a finished run does
+    }
+    try {
+      rmdirSync(folder);
+    } catch {
+      // not empty: the run wrote the project, or another run holds the folder now
+    }
+  });
+}
+
 /** Take the project's lock (creating the folder if need be); resolves to the function that releases it. */
 export async function lockProject(folder: string, log: (line: string) => void): Promise<() => Promise<void>> {
+  const created = !existsSync(folder);
   mkdirSync(folder, { recursive: true });
   const options = { lockfilePath: path.join(folder, LOCK_NAME), realpath: false, stale: 20_000, update: 5_000 };
+  if (created) removeIfLeftEmpty(folder, options);
   try {
     return await lockfile.lock(folder, { ...options, retries: 0 });
   } catch (error) {
