@@ -2,15 +2,17 @@
  * The README's quick start, as a newcomer types it: on a fresh copy of this repository, its first
  * command (read from the README itself) installs, builds and links `mlexp`, and generates the
  * default project beside the checkout, with its own repository and environment; then the
- * "Growing a project" commands work inside it. And `mlexp p --yes` on a machine whose only Python
+ * "Growing a project" commands work inside it, and the project passes its own GitHub workflow, run
+ * step by step on a fresh clone (ci-runner.ts). And `mlexp p --yes` on a machine whose only Python
  * is 3.11 installs the environment with 3.11.
  */
 import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { findPython } from '../../src/project/python.js';
+import { availablePythons, findPython } from '../../src/project/python.js';
 import { CLI, ROOT, tmpFolder } from '../helpers.js';
+import { githubJobs, preCommitLeavesItClean, runCi } from './ci-runner.js';
 import { projectEnv } from './project.js';
 
 /** The first line of the first bash block under "## Quick start". */
@@ -75,6 +77,24 @@ describe('README quick start on a fresh copy', () => {
       all: true,
     });
     expect(tests.exitCode, String(tests.all)).toBe(0);
+    await git(['add', '--all']);
+    await git(['-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '--quiet', '-m', 'Add the customer_churn dataset']);
+
+    // its own GitHub workflow, as a runner runs it on the first push (the newest Python found here)
+    const stored = JSON.parse(readFileSync(path.join(project, '.yo-rc.json'), 'utf8'))['generator-mlexp'];
+    expect(stored.python).toBe(availablePythons().at(-1));
+    // the image job runs `docker build`, which needs a daemon this machine lacks: it is checked
+    // for what it runs, and the Dockerfile it builds is linted (Lint: hadolint) and parsed (Test:
+    // tests/test_dockerfile.py) by the test job, which runs step by step
+    const { image, ...jobs } = githubJobs(project);
+    expect(image?.steps.map((step) => step.run ?? step.uses)).toEqual(['actions/checkout@v4', 'docker build --tag my-experiments:ci .']);
+    const generated = { root: project, packageName: stored.packageName as string, envTool: 'venv' };
+    for (const [job, { steps }] of Object.entries(jobs)) {
+      const { clone, runner, ran } = await runCi(generated, `ci.yml job ${job}`, steps);
+      expect(ran).toEqual(expect.arrayContaining(['Lint', 'Type check', 'Test', 'Notebooks have no outputs', 'Docs']));
+      expect(existsSync(path.join(clone, 'site', 'reference', 'index.html'))).toBe(true);
+      await preCommitLeavesItClean(clone, 'venv', runner);
+    }
   });
 
   it('`mlexp p --yes` where the newest Python is 3.11 installs the environment with 3.11', async () => {
