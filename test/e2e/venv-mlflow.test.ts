@@ -345,7 +345,7 @@ describe('default project (venv + pip, MLflow)', () => {
     // in quickstart.test.ts (its CI, after a dataset) and uv-trackers.test.ts (every block option)
     const tests = await runInProject(project, 'pytest', ['-q', '-p', 'no:cacheprovider', '-k', 'customer_churn or gradient_boost or business_value']);
     expect(tests.output).toMatch(/^(\d+) passed, \d+ deselected/m);
-    expect(Number(/^(\d+) passed/m.exec(tests.output)?.[1])).toBeGreaterThanOrEqual(6);
+    expect(Number(/^(\d+) passed/m.exec(tests.output)?.[1])).toBeGreaterThanOrEqual(20); // 22 today
     await runInProject(project, 'ruff', ['check', '.']);
     await runInProject(project, 'ruff', ['format', '--check', '.']);
     for (const snippet of ['customer_churn', 'gradient_boost', 'business_value']) {
