@@ -38,7 +38,7 @@ for _ in range(3):
 def local_config(project):
     (project / "configs/local.yaml").write_text(
         "extends: experiment.yaml\ntracker: {name: local}\n"
-        "evaluator: {bootstrap: {n_resamples: 20}}\n"
+        "evaluator: {bootstrap: {n_resamples: 20}, figures: false}\n"
     )
 
 

@@ -144,7 +144,8 @@ sys.exit(main(sys.argv[1:]))
 def test_sigterm_stops_a_sweep_and_its_workers_with_every_trial_run_killed(project):
     (project / "configs/local.yaml").write_text(
         "extends: experiment.yaml\ntracker: {name: local}\n"
-        "model: {name: waiting, params: {}}\nevaluator: {bootstrap: {n_resamples: 10}}\n"
+        "model: {name: waiting, params: {}}\n"
+        "evaluator: {bootstrap: {n_resamples: 10}, figures: false}\n"
     )
     space = {"model.params.smoothing": {"type": "float", "low": 0.0, "high": 1.0}}
     path = write_sweep(project, base="../local.yaml", trials=2, space=space)

@@ -267,7 +267,14 @@ def test_cli_uses_mlflow_tracking_uri_unchanged(capsys, monkeypatch, project, st
         "extends: experiment.yaml\ntracker: {name: mlflow, params: {}}\n"
     )
     config = ["--config", "configs/mlflow.yaml"]
-    overrides = ["--set", "evaluator.bootstrap.n_resamples=50", "--set", "experiment=cli"]
+    overrides = [
+        "--set",
+        "evaluator.bootstrap.n_resamples=50",
+        "--set",
+        "evaluator.figures=false",
+        "--set",
+        "experiment=cli",
+    ]
     assert main(["run", *config, *overrides]) == 0
     out = capsys.readouterr().out
     assert "tracker mlflow" in out
