@@ -339,14 +339,17 @@ def _cases() -> list[Predictions]:
     guess = np.where(rng.random(120) < 0.7, truth, rng.integers(0, 3, 120))
     multi = pd.DataFrame(rng.random((120, 3)).round(1), columns=[0, 1, 2])  # ties on purpose
     binary = truth % 2
+    names = np.array(["cat", "dog"])
+    rare = np.where(np.arange(120) < 2, "eel", names[binary])  # a label most resamples miss
     return [
         Predictions.of(truth, guess, multi),
         Predictions.of(binary, guess % 2, rng.random(120).round(1)),
         Predictions.of(rng.normal(size=120), rng.normal(size=120)),
+        Predictions.of(rare, names[guess % 2]),
     ]
 
 
-@pytest.mark.parametrize("case", [0, 1, 2])
+@pytest.mark.parametrize("case", [0, 1, 2, 3])
 def test_reweighted_metrics_are_the_metrics_of_the_resample(case):
     predictions = _cases()[case]
     evaluator = REGRESS if case == 2 else CLASSIFY

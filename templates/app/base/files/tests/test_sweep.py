@@ -1,9 +1,11 @@
 """Optuna sweeps: parallel workers, child runs under one parent, shared studies."""
 
+import contextlib
 import json
 import os
 import pickle
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -92,12 +94,18 @@ def test_a_dead_workers_trial_is_failed_and_the_study_goes_on(project):
     path = write_sweep(project, trials=1, heartbeat=1)
     storage = f"sqlite:///{(project / 'shared.db').as_posix()}"
     first = run_sweep(load_sweep(path), storage=storage, overrides=FAST)
-    # a worker that started a trial, beat once, then died (no process left to close it)
+    # a worker that started a trial, beat once a minute ago, then died (no process left to
+    # close it): its beat is moved back in the storage rather than waited for
     rdb = optuna.storages.RDBStorage(storage, heartbeat_interval=1, grace_period=2)
     study = optuna.load_study(study_name=first.study, storage=rdb)
     orphan = study.ask()
     rdb.record_heartbeat(orphan._trial_id)
-    time.sleep(3.5)  # past the grace period of two beats (SQLite's clock counts whole seconds)
+    with contextlib.closing(sqlite3.connect(project / "shared.db")) as db, db:
+        db.execute(
+            "UPDATE trial_heartbeats SET heartbeat = datetime(heartbeat, '-1 minute') "
+            "WHERE trial_id = ?",
+            (orphan._trial_id,),
+        )
 
     second = run_sweep(load_sweep(path), storage=storage, overrides=FAST)
     trials = optuna.load_study(study_name=first.study, storage=storage).trials

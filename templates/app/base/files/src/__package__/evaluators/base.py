@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from <%- packageName %>.evaluators.metrics import score_groups
+from <%- packageName %>.evaluators.metrics import LabelCodes, label_codes, score_groups
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,8 @@ class Predictions:
     column per entry of ``labels``. A 2-D array without labels follows the sorted labels of
     ``y_true`` and ``y_pred`` (scikit-learn's ``classes_`` order); a DataFrame names them.
     ``weights`` (from ``reweighted``) count each sample that many times; ``score_groups``
-    caches the scores' tie groups for reweighting (see ``evaluators.metrics``).
+    and ``label_codes`` cache the scores' tie groups and the labels' codes for reweighting
+    (see ``evaluators.metrics``).
     """
 
     y_true: np.ndarray
@@ -28,6 +29,7 @@ class Predictions:
     labels: tuple[Any, ...] | None = None
     weights: np.ndarray | None = None
     score_groups: list[tuple[np.ndarray, int]] | None = None
+    label_codes: LabelCodes | None = None
 
     @classmethod
     def of(cls, y_true: Any, y_pred: Any, scores: Any = None) -> "Predictions":
@@ -62,13 +64,22 @@ class Predictions:
         """Return the same samples, sample ``i`` counted ``counts[i]`` times.
 
         Equivalent to ``take`` of a resample with those counts, without copying the arrays;
-        the scores' tie groups are computed once and shared by every reweighting.
+        the scores' tie groups and the labels' codes are computed once and shared by every
+        reweighting.
         """
         groups = self.score_groups
         if groups is None and self.scores is not None:
             columns = [self.scores] if self.scores.ndim == 1 else list(self.scores.T)
             groups = [score_groups(column) for column in columns]
-        return replace(self, weights=np.asarray(counts, dtype=float), score_groups=groups)
+        codes = self.label_codes
+        if codes is None:
+            codes = label_codes(self.y_true, self.y_pred)
+        return replace(
+            self,
+            weights=np.asarray(counts, dtype=float),
+            score_groups=groups,
+            label_codes=codes,
+        )
 
 
 @dataclass(frozen=True)

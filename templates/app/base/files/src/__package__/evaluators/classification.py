@@ -21,7 +21,7 @@ class ClassificationEvaluator(Evaluator):
         y_true, y_pred, weights = predictions.y_true, predictions.y_pred, predictions.weights
         result = {
             "accuracy": metrics.accuracy(y_true, y_pred, weights),
-            "f1_macro": metrics.f1_macro(y_true, y_pred, weights),
+            "f1_macro": metrics.f1_macro(y_true, y_pred, weights, predictions.label_codes),
         }
         if predictions.scores is not None:
             auc = metrics.roc_auc(

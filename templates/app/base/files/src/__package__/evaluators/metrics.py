@@ -6,6 +6,8 @@ sample of weight ``k`` counts as ``k`` copies of it, so the bootstrap can reweig
 arrays instead of copying a resample (the result is the resample's, to rounding).
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 
@@ -20,19 +22,41 @@ def accuracy(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None 
     return _mean(y_true == y_pred, weights)
 
 
-def f1_macro(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None = None) -> float:
+class LabelCodes(NamedTuple):
+    """Truth and predictions as codes into the sorted union of their labels."""
+
+    truth: np.ndarray
+    pred: np.ndarray
+    count: int
+
+
+def label_codes(y_true: np.ndarray, y_pred: np.ndarray) -> LabelCodes:
+    """Encode both arrays once, for the F1 of many reweightings of the same samples."""
+    labels, inverse = np.unique(np.concatenate([y_true, y_pred]), return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return LabelCodes(inverse[: len(y_true)], inverse[len(y_true) :], len(labels))
+
+
+def f1_macro(
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    weights: np.ndarray | None = None,
+    codes: LabelCodes | None = None,
+) -> float:
     """Unweighted mean of per-label F1 over labels seen in truth or predictions.
 
-    With ``weights``, labels of weight 0 (left out of a resample) are not seen.
+    With ``weights``, labels of weight 0 (left out of a resample) are not seen. ``codes`` is
+    ``label_codes(y_true, y_pred)``, computed once when the same samples are reweighted.
     """
-    w = np.ones(len(y_true)) if weights is None else weights
-    seen = w > 0
-    scores = []
-    for label in np.unique(np.concatenate([y_true[seen], y_pred[seen]])):
-        truth, pred = y_true == label, y_pred == label
-        true_pos = np.sum(w[truth & pred])
-        scores.append(2 * true_pos / (np.sum(w[truth]) + np.sum(w[pred])))
-    return float(np.mean(scores))
+    truth, pred, count = label_codes(y_true, y_pred) if codes is None else codes
+    w = np.ones(len(truth)) if weights is None else weights
+    hit = truth == pred
+    true_pos = np.bincount(truth[hit], weights=w[hit], minlength=count)
+    total = np.bincount(truth, weights=w, minlength=count) + np.bincount(
+        pred, weights=w, minlength=count
+    )
+    seen = total > 0
+    return float(np.mean(2 * true_pos[seen] / total[seen]))
 
 
 def score_groups(scores: np.ndarray) -> tuple[np.ndarray, int]:
@@ -61,13 +85,12 @@ def binary_roc_auc(
         ranks = (np.cumsum(counts) - (counts - 1) / 2)[inverse]
         return float((np.sum(ranks[positive]) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
     w = np.ones(len(positive)) if weights is None else weights
-    w_pos = float(np.sum(w[positive]))
-    w_neg = float(np.sum(w)) - w_pos
-    if w_pos == 0 or w_neg == 0:
-        return None
     inverse, n_groups = score_groups(scores) if groups is None else groups
     pos = np.bincount(inverse, weights=w * positive, minlength=n_groups)
-    neg = np.bincount(inverse, weights=w * ~positive, minlength=n_groups)
+    neg = np.bincount(inverse, weights=w, minlength=n_groups) - pos
+    w_pos, w_neg = float(np.sum(pos)), float(np.sum(neg))
+    if w_pos == 0 or w_neg == 0:
+        return None
     below = np.cumsum(neg) - neg
     return float(np.sum(pos * (below + neg / 2)) / (w_pos * w_neg))
 

@@ -215,13 +215,15 @@ def bootstrap_ci(
     rng = np.random.default_rng(seed)
     draws = {name: np.full(n_resamples, np.nan) for name in names}
     n = len(predictions)
-    weights = np.ones(n) if predictions.weights is None else predictions.weights
-    # the tie groups of the scores are computed here, once for every resample
-    base = predictions.reweighted(weights) if evaluator.supports_weights else predictions
+    weights = predictions.weights
+    # the scores' tie groups and the labels' codes are computed here, once for every resample
+    base = predictions.reweighted(np.ones(n)) if evaluator.supports_weights else predictions
     for i in range(n_resamples):
         resample = rng.integers(0, n, n)
         if evaluator.supports_weights:
-            counts = np.bincount(resample, minlength=n) * weights
+            counts = np.bincount(resample, minlength=n)
+            if weights is not None:  # a weighted sample counts once per draw, times its weight
+                counts = counts * weights
             sample = evaluator.metrics(base.reweighted(counts))
         else:
             sample = evaluator.metrics(predictions.take(resample))
