@@ -100,7 +100,9 @@ def mutmut_config() -> str:
     """The [mutmut] section written to the scratch project's setup.cfg (pyproject stays as is)."""
     lines = ["[mutmut]", "source_paths = src", "only_mutate ="]
     lines += [f"    src/{NAME}/{module}" for module in MODULES]
-    lines += ["also_copy =", "    configs", "pytest_add_cli_args ="]
+    # what the tests read beside the package: the configs, and the Dockerfile test's files
+    also_copy = ("configs", "Dockerfile", ".dockerignore", "README.md")
+    lines += ["also_copy =", *(f"    {path}" for path in also_copy), "pytest_add_cli_args ="]
     lines += [f"    --deselect={test}" for test in DESELECTED]
     return "\n".join(lines) + "\n"
 

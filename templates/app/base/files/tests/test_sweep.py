@@ -45,6 +45,9 @@ def children_of(parent_id, experiment):
     return [run for run in runs if run.tags.get("sweep.parent") == parent_id]
 
 
+# Python 3.12+ warns at any fork of a process with more than one thread; here the others are
+# BLAS's native worker threads (numpy's and scipy's), which are safe across a fork.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_two_worker_sweep_logs_children_and_parent_summary(project, monkeypatch):
     sweep = load_sweep(write_sweep(project))
     # A worker process gets its arguments pickled (spawn): they must survive the trip.
