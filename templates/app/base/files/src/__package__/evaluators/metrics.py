@@ -27,7 +27,7 @@ class LabelCodes(NamedTuple):
 
     truth: np.ndarray
     pred: np.ndarray
-    count: int
+    n_labels: int
 
 
 def label_codes(y_true: np.ndarray, y_pred: np.ndarray) -> LabelCodes:
@@ -48,12 +48,12 @@ def f1_macro(
     With ``weights``, labels of weight 0 (left out of a resample) are not seen. ``codes`` is
     ``label_codes(y_true, y_pred)``, computed once when the same samples are reweighted.
     """
-    truth, pred, count = label_codes(y_true, y_pred) if codes is None else codes
+    truth, pred, n_labels = label_codes(y_true, y_pred) if codes is None else codes
     w = np.ones(len(truth)) if weights is None else weights
     hit = truth == pred
-    true_pos = np.bincount(truth[hit], weights=w[hit], minlength=count)
-    total = np.bincount(truth, weights=w, minlength=count) + np.bincount(
-        pred, weights=w, minlength=count
+    true_pos = np.bincount(truth[hit], weights=w[hit], minlength=n_labels)
+    total = np.bincount(truth, weights=w, minlength=n_labels) + np.bincount(
+        pred, weights=w, minlength=n_labels
     )
     seen = total > 0
     return float(np.mean(2 * true_pos[seen] / total[seen]))
