@@ -333,6 +333,23 @@ def test_roc_auc_is_undefined_without_both_classes_for_every_label():
     assert metric_functions.roc_auc(np.array([0, 0, 1]), scores, labels=(0, 1)) == 1.0
 
 
+def test_weighted_roc_auc_needs_weight_on_both_labels():
+    positive, scores = np.array([True, False, False]), np.array([0.9, 0.2, 0.4])
+    auc = metric_functions.binary_roc_auc
+    assert auc(positive, scores, np.array([0.0, 1.0, 2.0])) is None  # no positive left
+    assert auc(positive, scores, np.array([3.0, 0.0, 0.0])) is None  # no negative left
+    assert auc(positive, scores, np.array([1.0, 1.0, 0.0])) == 1.0  # one of each is enough
+
+
+def test_weighted_f1_matches_scikit_learn_with_a_label_only_predicted():
+    y_true, y_pred = np.array([0, 0, 1, 1, 0]), np.array([0, 2, 1, 0, 2])
+    weights = np.array([1.0, 2.0, 1.0, 3.0, 1.0])
+    expected = skm.f1_score(y_true, y_pred, average="macro", sample_weight=weights)
+    assert metric_functions.f1_macro(y_true, y_pred, weights) == pytest.approx(expected)
+    codes = metric_functions.label_codes(y_true, y_pred)
+    assert metric_functions.f1_macro(y_true, y_pred, weights, codes) == pytest.approx(expected)
+
+
 def _cases() -> list[Predictions]:
     rng = np.random.default_rng(4)
     truth = rng.integers(0, 3, 120)
