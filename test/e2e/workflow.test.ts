@@ -25,8 +25,8 @@ describe('a generated project passes its own GitHub workflow, run step by step o
   // the env tool added through its module alone (src/env-tools/pipenv.ts): the generator's install
   // step runs pipenv and locks, the example experiment runs into the local tracker and records
   // Pipfile.lock, then the project's own CI installs from that lock on a fresh clone and passes.
-  // No tracker service: Pipenv locks the smallest set (MLflow with Pipenv is the same catalogue
-  // entries as with every other tool, and MLflow runs for real in every other file here).
+  // No tracker service, so Pipenv locks a smaller set (126 packages; MLflow's catalogue entries are
+  // the same for every env tool, and MLflow runs for real in the other e2e files).
   it('pipenv (Python 3.11): installs with pipenv, runs into the tracker, passes its own CI', async () => {
     const project = await generate('ci-pipenv', { 'env-tool': 'pipenv', python: '3.11', tracker: 'none' });
     expect(existsSync(path.join(project.root, '.venv', 'bin', 'python'))).toBe(true); // in the project, as the docs say
