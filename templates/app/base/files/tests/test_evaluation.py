@@ -15,9 +15,11 @@ from <%- packageName %>.evaluators.regression import RegressionEvaluator
 from <%- packageName %>.plumbing.evaluation import (
     bootstrap_ci,
     evaluate_model,
+    evaluate_predictions,
     metric_part,
     slice_labels,
     slice_metrics,
+    slice_table,
 )
 
 from mocks import MockDataset, MockModel
@@ -391,3 +393,33 @@ def test_the_bootstrap_by_counts_gives_the_intervals_of_the_copying_one():
     assert by_counts.keys() == copying.keys() == set(names)
     for name in names:
         assert by_counts[name] == pytest.approx(copying[name], rel=1e-12, abs=1e-12)
+
+    # samples that carry weights: each draw counts its sample's weight, by counts as by copies
+    weights = np.random.default_rng(8).integers(1, 5, len(predictions))
+    weighted = predictions.reweighted(weights)
+    by_counts = bootstrap_ci(CLASSIFY, weighted, names, 50, 0.9, seed=7)
+    copying = bootstrap_ci(Copying(), weighted, names, 50, 0.9, seed=7)
+    unweighted = bootstrap_ci(CLASSIFY, predictions, names, 50, 0.9, seed=7)
+    assert by_counts.keys() == copying.keys() == set(names)
+    for name in names:
+        assert by_counts[name] == pytest.approx(copying[name], rel=1e-12, abs=1e-12)
+        assert by_counts[name] != pytest.approx(unweighted[name], rel=1e-9)
+
+
+def test_each_slice_logs_the_interval_of_the_first_headline_metric():
+    X = pd.DataFrame({"group": list("aabbaabb")})
+    predictions = Predictions.of([0, 0, 1, 1, 0, 1, 1, 0], [0, 1, 1, 1, 0, 1, 0, 0])
+    metrics = evaluate_predictions(CLASSIFY, predictions, X, slice_by=["group"], n_resamples=50)
+    for value in "ab":
+        name = f"slice/group/{value}/accuracy"
+        assert metrics.metrics[f"{name}_ci_low"] <= metrics.metrics[name]
+        assert metrics.metrics[name] <= metrics.metrics[f"{name}_ci_high"]
+    assert "test/f1_macro_ci_low" in metrics.metrics
+    assert not any(k.startswith("slice/") and "f1_macro_ci" in k for k in metrics.metrics)
+
+
+def test_a_slice_table_without_slices_still_has_its_columns():
+    predictions = Predictions.of([0, 1], [0, 1])
+    table = slice_table(CLASSIFY, predictions, pd.DataFrame(index=range(2)), "accuracy", 10, 0.9, 0)
+    assert table.empty
+    assert list(table.columns) == ["column", "value", "count", "metric", "ci_low", "ci_high"]
