@@ -144,6 +144,7 @@ def test_minimal_config_gets_the_documented_defaults():
         ({"split": {"size": 0.2}}, "unknown key split.size; known: name, params"),
         ({"split": {"name": "kfold", "test_size": 0.2}}, "split.test_size is now split.params"),
         ({"split": {"name": 3}}, "split.name must be str, got 3"),
+        ({"split": {1: "holdout"}}, "split.1: keys should be strings, got 1"),  # pydantic's words
         ({"dataset": "d"}, "dataset must be a mapping, got 'd'"),
         ({"dataset": {}}, "missing dataset.name"),
         ({"dataset": {"name": "d", "params": [1]}}, "dataset.params must be a mapping, got [1]"),
@@ -213,6 +214,13 @@ def test_bad_override_messages_name_the_key(override, message):
     with pytest.raises(ConfigError) as error:
         fast_config("experiment.yaml", override)
     assert str(error.value).startswith(message)
+
+
+def test_later_overrides_of_the_same_key_win():
+    config = fast_config("experiment.yaml", "model.params={C: 1}", "model.params.C=3")
+    assert config.model.params == {"C": 3}
+    config = fast_config("experiment.yaml", "model.params.C=3", "model.params={C: 1}")
+    assert config.model.params == {"C": 1}
 
 
 def test_override_value_may_contain_equals_signs():

@@ -7,16 +7,19 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn import metrics as skm
+from sklearn.linear_model import LogisticRegression
 
 from <%- packageName %>.evaluators import metrics as metric_functions
 from <%- packageName %>.evaluators.base import Evaluator, Predictions
 from <%- packageName %>.evaluators.classification import ClassificationEvaluator
 from <%- packageName %>.evaluators.regression import RegressionEvaluator
+from <%- packageName %>.plumbing.config import BootstrapConfig, parse_config
 from <%- packageName %>.plumbing.evaluation import (
     bootstrap_ci,
     evaluate_model,
     evaluate_predictions,
     metric_part,
+    predict_scores,
     slice_labels,
     slice_metrics,
     slice_table,
@@ -423,3 +426,65 @@ def test_a_slice_table_without_slices_still_has_its_columns():
     table = slice_table(CLASSIFY, predictions, pd.DataFrame(index=range(2)), "accuracy", 10, 0.9, 0)
     assert table.empty
     assert list(table.columns) == ["column", "value", "count", "metric", "ci_low", "ci_high"]
+
+
+def test_weighted_roc_auc_of_two_score_columns_matches_scikit_learn():
+    rng = np.random.default_rng(5)
+    y, p, w = rng.integers(0, 2, 60), rng.random(60).round(1), rng.integers(1, 4, 60) * 1.0
+    expected = skm.roc_auc_score(y, p, sample_weight=w)
+    auc = metric_functions.roc_auc(y, np.column_stack([1 - p, p]), (0, 1), w)
+    assert auc == pytest.approx(expected, rel=1e-12)
+    assert auc != pytest.approx(skm.roc_auc_score(y, p), rel=1e-6)  # the weights matter here
+
+
+def test_an_evaluator_that_ignores_weights_is_bootstrapped_on_copies():
+    class Unweighted(RegressionEvaluator):
+        supports_weights = False
+
+        def metrics(self, predictions):
+            return {"mean": float(np.mean(predictions.y_true))}  # reads rows, not weights
+
+    predictions = Predictions.of(np.arange(20.0), np.zeros(20))
+    low, high = bootstrap_ci(Unweighted(), predictions, ["mean"], 50, 0.9, seed=1)["mean"]
+    assert low < 9.5 < high  # the same rows with counts as weights would give 9.5 every time
+
+
+def _scored():
+    rng = np.random.default_rng(11)
+    X = pd.DataFrame({"a": rng.normal(size=80), "group": rng.integers(0, 2, 80)})
+    y = pd.Series((X["a"] + rng.normal(size=80) > 0).astype(int))
+    model = LogisticRegression().fit(X, y)
+    return X, y, model, Predictions.of(y, model.predict(X), predict_scores(model, X))
+
+
+def test_evaluate_model_scores_the_models_predictions_with_the_given_bootstrap():
+    X, y, model, predictions = _scored()
+    settings = {"slice_by": ["group"], "n_resamples": 30, "confidence": 0.8}
+    got = evaluate_model(CLASSIFY, model, X, y, seed=3, **settings)
+    for seed in (3, 4):
+        same = evaluate_predictions(CLASSIFY, predictions, X, seed=seed, **settings)
+        assert (got.metrics == same.metrics) is (seed == 3)
+    assert got.metrics["test/roc_auc_ci_low"] < got.metrics["test/roc_auc_ci_high"]
+
+
+def test_the_evaluation_defaults_are_the_configs():
+    X, y, model, predictions = _scored()
+    defaults = BootstrapConfig()
+    explicit = {"n_resamples": defaults.n_resamples, "confidence": defaults.confidence, "seed": 0}
+    expected = evaluate_predictions(CLASSIFY, predictions, X, **explicit).metrics
+    assert evaluate_predictions(CLASSIFY, predictions, X).metrics == expected
+    assert evaluate_model(CLASSIFY, model, X, y).metrics == expected
+    minimal = {"experiment": "e", **{block: {"name": "b"} for block in ("dataset", "model")}}
+    assert parse_config({**minimal, "evaluator": {"name": "c"}}).seed == explicit["seed"]
+
+
+def test_an_evaluator_whose_headline_is_undefined_gets_no_intervals():
+    class Unranked(ClassificationEvaluator):
+        headline = ("no_such_metric",)
+
+    X = pd.DataFrame({"group": list("aabb")})
+    predictions = Predictions.of([0, 1, 0, 1], [0, 1, 1, 1])
+    evaluation = evaluate_predictions(Unranked(), predictions, X, slice_by=["group"])
+    assert evaluation.metrics["test/accuracy"] == 0.75
+    assert evaluation.metrics["slice/group/b/accuracy"] == 0.5
+    assert not any("_ci_" in name for name in evaluation.metrics)

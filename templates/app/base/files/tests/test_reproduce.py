@@ -5,13 +5,16 @@ import pytest
 
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.experiment import run_experiment
-from <%- packageName %>.plumbing import reproducibility
+from <%- packageName %>.plumbing import reproduce, reproducibility
+from <%- packageName %>.plumbing.paths import project_root
 from <%- packageName %>.plumbing.registry import TRACKERS
 from <%- packageName %>.plumbing.reproduce import (
     drift,
     metric_mismatches,
     reproduce_run,
+    unfinished_reason,
 )
+from <%- packageName %>.trackers.base import RunRecord
 
 from conftest import example_data_file, fast_config
 from mocks import MockTracker
@@ -62,6 +65,40 @@ def test_changed_environment_is_reported(monkeypatch):
 
     assert reproduction.warnings == ["environment differs: -numpy==1.0, +numpy==2.0"]
     assert reproduction.matches
+
+
+def test_the_data_versions_warning_comes_first(monkeypatch):
+    tracker = TRACKERS.build("local")
+    run_id = run_experiment(fast_config(), tracker=tracker).run_id
+    calls = []
+
+    def ensure(tags, root, run):  # stands in for the DVC check (see test_data_versions.py)
+        calls.append((tags, root, run))
+        return "run read data no DVC version holds"
+
+    monkeypatch.setattr(reproduce, "ensure_recorded_data", ensure)
+    reproduction = reproduce_run(tracker, run_id)
+
+    assert calls == [(tracker.get_run(run_id).tags, project_root(), run_id)]
+    assert reproduction.warnings == ["run read data no DVC version holds"]
+    assert reproduction.matches
+
+
+@pytest.mark.parametrize(
+    ("status", "why"),
+    [
+        ("FAILED", "it failed: ValueError: bad"),
+        ("KILLED", "it was interrupted"),  # only a failure names its error
+        ("RUNNING", "it is still running, or its process died before it could end"),
+        ("SCHEDULED", "it did not finish"),  # any other status a tracker may report
+    ],
+)
+def test_an_unfinished_run_says_why_it_cannot_be_reproduced(status, why):
+    run = RunRecord("r1", "e", status, 0.0, tags={"error": "ValueError: bad"})
+    assert unfinished_reason(run) == (
+        f"run r1 is {status} ({why}), so it has no complete metrics to reproduce;"
+        " reproduce a FINISHED run instead (`python -m <%- packageName %> compare` ranks them)"
+    )
 
 
 def test_metric_mismatches_ignore_timings():

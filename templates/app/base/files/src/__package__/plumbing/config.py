@@ -238,7 +238,7 @@ def _message(error: Mapping[str, Any]) -> str:
     key = ".".join(map(str, loc)) or "the file"
     if kind == "value_error":  # a validator above; its message names the key
         return str(error["ctx"]["error"])
-    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
+    if kind == "unexpected_keyword_argument":  # how pydantic dataclasses report an unknown key
         return f"unknown key {key}; known: {', '.join(sorted(_fields(loc[:-1])))}"
     found = _fields(loc[:-1]).get(loc[-1]) if loc else None
     expected = getattr(found, "description", None) or _EXPECTED.get(kind)

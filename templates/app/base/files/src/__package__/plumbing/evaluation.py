@@ -103,12 +103,11 @@ def evaluate_predictions(
         metrics[f"test/{name}_ci_low"] = low
         metrics[f"test/{name}_ci_high"] = high
     metrics.update(slice_metrics(evaluator, predictions, slices))
-    defined = [name for name in evaluator.headline if name in overall][:1]
     summary = slice_table(
         evaluator,
         predictions,
         slices,
-        defined[0] if defined else None,
+        headline[0] if headline else None,  # the first headline metric the evaluator defines
         n_resamples,
         confidence,
         seed,
