@@ -1,14 +1,19 @@
 """Every test runs inside a scratch project so nothing touches the real one."""
 
-<% if (usesMlflow) { -%>
 import contextlib
-<% } -%>
 import functools
 import gc
 import io
+import os
 import shutil
+import signal
 import subprocess
+import sys
+import time
+import traceback
 import uuid
+import warnings
+from collections.abc import Callable
 <% if (usesMlflow) { -%>
 from importlib import metadata
 <% } -%>
@@ -178,6 +183,82 @@ def check_png() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+class Forked:
+    """``target()`` in a child process forked from the test process, like a small ``Popen``.
+
+    For tests that signal a command mid-run: the child starts with everything this process
+    has imported, so it pays no interpreter start-up. Its stdout is the pipe ``stdout``, its
+    stderr goes to the file ``stderr_path``, and it leaves with ``os._exit(target())``, never
+    back into pytest (a traceback goes to stderr and the exit status is 70).
+    """
+
+    def __init__(self, target: Callable[[], int], stderr_path: Path) -> None:
+        self.stderr_path = stderr_path
+        self.returncode: int | None = None
+        read, write = os.pipe()
+        with stderr_path.open("w") as stderr, warnings.catch_warnings():
+            # Python 3.12+ warns at a fork while other threads run; here they are BLAS's
+            # native worker threads, which survive a fork.
+            warnings.filterwarnings("ignore", "This process .* is multi-threaded")
+            self.pid = os.fork()
+            if self.pid == 0:
+                os.close(read)
+                _run_forked(target, write, stderr.fileno())
+        os.close(write)
+        self.stdout = os.fdopen(read, encoding="utf-8")
+
+    def send_signal(self, signum: int) -> None:
+        os.kill(self.pid, signum)
+
+    def poll(self) -> int | None:
+        """Return the child's exit code (``-N`` when signal N ended it), or ``None``."""
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float = 60) -> int:
+        """Wait for the child to end; return its exit code as ``poll`` does."""
+        deadline = time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"forked child {self.pid} still runs after {timeout} s")
+            time.sleep(0.02)
+        return code
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(encoding="utf-8")
+
+    def kill(self) -> None:
+        """End the child if it still runs, reap it and close the pipe (for ``finally``)."""
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            self.wait()
+        self.stdout.close()
+
+
+def _run_forked(target: Callable[[], int], stdout: int, stderr: int) -> None:
+    code = 70
+    try:
+        os.dup2(stdout, 1)
+        os.dup2(stderr, 2)
+        # buffered as in a new interpreter: stdout by blocks, stderr by lines
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", buffering=1, encoding="utf-8", closefd=False)  # noqa: SIM115
+        code = target()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
 
 
 def commit_project(project: Path, ignored: str = "data/\nruns/\n") -> str:

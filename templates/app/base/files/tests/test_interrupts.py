@@ -1,37 +1,26 @@
 """Runs interrupted by Ctrl-C or SIGTERM end KILLED; one killed outright stays out of compare."""
 
-import os
 import re
 import signal
-import subprocess
-import sys
 
 import pytest
 
 from <%- packageName %>.plumbing.cli import main
-from <%- packageName %>.plumbing.registry import TRACKERS
+from <%- packageName %>.plumbing.registry import MODELS, TRACKERS
+
+from conftest import Forked
+from mocks import MockModel
 
 LOCAL = ["--config", "configs/local.yaml"]
 
-# Runs the real CLI three times in one process, with one extra model whose pickling (when the
-# run stores the fitted model, after its metrics are logged) prints "storing" and waits for a
-# signal: the test signals a run in progress with no timing guess, and pays for one start-up.
-DRIVER = """
-import signal, sys
-from mocks import MockModel
-from <%- packageName %>.plumbing.cli import main
-from <%- packageName %>.plumbing.registry import MODELS
 
 class WaitingModel(MockModel):
+    """Prints "storing" and waits for a signal when pickled, i.e. when a run stores it."""
+
     def __getstate__(self):
         print("storing", flush=True)
         signal.pause()
         return dict(self.__dict__)
-
-MODELS.register("waiting")(WaitingModel)
-for _ in range(3):
-    print("exit", main(sys.argv[1:]), flush=True)
-"""
 
 
 @pytest.fixture(autouse=True)
@@ -42,18 +31,21 @@ def local_config(project):
     )
 
 
-def start_waiting_runs(project) -> subprocess.Popen[str]:
-    """Start the driver: ``run`` with the waiting model, three times, in a child process."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+def start_waiting_runs(project) -> Forked:
+    """Run the real CLI three times in a forked child, with the waiting model.
+
+    The model is stored after the run's metrics are logged: the test signals a run in progress
+    with no timing guess.
+    """
     argv = ["--quiet", "run", *LOCAL, "--set", "model.name=waiting", "--set", "model.params={}"]
-    return subprocess.Popen(
-        [sys.executable, "-c", DRIVER, *argv],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+
+    def runs() -> int:
+        MODELS.register("waiting")(WaitingModel)  # in the child only
+        for _ in range(3):
+            print("exit", main(argv), flush=True)
+        return 0
+
+    return Forked(runs, project / "driver.err")
 
 
 def test_signals_end_runs_killed_and_compare_ranks_finished_runs_only(capsys, project):
@@ -62,7 +54,6 @@ def test_signals_end_runs_killed_and_compare_ranks_finished_runs_only(capsys, pr
         tracker = TRACKERS.build("local")
         with tracker.start_run("<%- distName %>") as run:  # a finished run, to be ranked
             run.log_metrics({"test/accuracy": 0.5})
-        assert child.stdout is not None and child.stderr is not None
         for signum in (signal.SIGINT, signal.SIGTERM):
             assert child.stdout.readline() == "storing\n"
             child.send_signal(signum)
@@ -70,10 +61,9 @@ def test_signals_end_runs_killed_and_compare_ranks_finished_runs_only(capsys, pr
         assert child.stdout.readline() == "storing\n"
         child.send_signal(signal.SIGKILL)
         assert child.wait(timeout=60) == -signal.SIGKILL
-        lines = child.stderr.read().splitlines()
+        lines = child.stderr().splitlines()
     finally:
         child.kill()
-        child.communicate()
 
     runs = {run.run_id: run for run in tracker.search_runs("<%- distName %>")}
     killed = []

@@ -6,9 +6,8 @@ import os
 import pickle
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -16,10 +15,11 @@ import yaml
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.plumbing import sweep as sweep_module
 from <%- packageName %>.plumbing.cli import main
-from <%- packageName %>.plumbing.registry import TRACKERS
+from <%- packageName %>.plumbing.registry import MODELS, TRACKERS
 from <%- packageName %>.plumbing.sweep import load_sweep, run_sweep
 
-from conftest import FAST
+from conftest import FAST, Forked
+from mocks import MockModel
 
 SWEEP = {
     "study": "test-sweep",
@@ -130,26 +130,22 @@ def test_bad_sweep_configs_are_one_line_errors(project):
         run_sweep(grid, overrides=FAST)
 
 
-# A sweep with two workers (this process and a forked one) whose trials wait in ``fit``: each
-# writes ``<pid>.fitting`` there, so the test signals the sweep with both trials in progress.
-SWEEP_DRIVER = """
-import os, signal, sys
-from pathlib import Path
-from mocks import MockModel
-from <%- packageName %>.plumbing import sweep
-from <%- packageName %>.plumbing.cli import main
-from <%- packageName %>.plumbing.registry import MODELS
+def stopped_now(pid: int) -> bool:
+    """SIGKILL ``pid``; return whether it was still running (a test's leftover)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return False
+    return True
+
 
 class WaitingModel(MockModel):
+    """Writes ``<pid>.fitting`` in the cwd when ``fit`` starts, then waits for a signal."""
+
     def fit(self, X, y):
         Path(f"{os.getpid()}.fitting").touch()
         signal.pause()
         return super().fit(X, y)
-
-MODELS.register("waiting")(WaitingModel)
-sweep.START_METHOD = "fork"
-sys.exit(main(sys.argv[1:]))
-"""
 
 
 def test_sigterm_stops_a_sweep_and_its_workers_with_every_trial_run_killed(project):
@@ -160,33 +156,32 @@ def test_sigterm_stops_a_sweep_and_its_workers_with_every_trial_run_killed(proje
     )
     space = {"model.params.smoothing": {"type": "float", "low": 0.0, "high": 1.0}}
     path = write_sweep(project, base="../local.yaml", trials=2, space=space)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     argv = ["sweep", "--config", str(path), "--workers", "2"]
-    driver = subprocess.Popen(
-        [sys.executable, "-c", SWEEP_DRIVER, *argv],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+
+    def sweep() -> int:  # in a forked child: a sweep driver and its own forked worker
+        MODELS.register("waiting")(WaitingModel)
+        sweep_module.START_METHOD = "fork"  # the child's own module: the test's is untouched
+        return main(argv)
+
+    driver = Forked(sweep, project / "driver.err")
     try:
         deadline = time.monotonic() + 120
         while len(list(project.glob("*.fitting"))) < 2 and driver.poll() is None:
             assert time.monotonic() < deadline, "the two trials never started"
-            time.sleep(0.1)
+            time.sleep(0.05)
         driver.send_signal(signal.SIGTERM)
-        _, err = driver.communicate(timeout=60)
+        driver.wait(timeout=60)
     finally:
         driver.kill()
+        workers = {int(marker.name.split(".")[0]) for marker in project.glob("*.fitting")}
+        workers.discard(driver.pid)
+        left = [pid for pid in workers if stopped_now(pid)]  # none should be: checked below
+    err = driver.stderr()
     assert driver.returncode == 128 + signal.SIGTERM, err
     assert "error: interrupted by SIGTERM; run " in err and "ended KILLED" in err
     assert "sweep worker interrupted by SIGTERM; run " in err  # the forked worker's own line
-    pids = {int(marker.name.split(".")[0]) for marker in project.glob("*.fitting")}
-    worker = pids - {driver.pid}
-    assert len(worker) == 1
-    with pytest.raises(ProcessLookupError):  # the worker stopped with the sweep
-        os.kill(worker.pop(), 0)
+    assert len(workers) == 1
+    assert left == [], "the sweep's worker outlived it"
     runs = TRACKERS.build("local").search_runs("<%- distName %>")
     assert len(runs) == 3  # the parent and the two trials
     assert {run.status for run in runs} == {"KILLED"}, [(r.status, r.tags) for r in runs]
