@@ -48,7 +48,7 @@ def mlflow_config(project) -> list[str]:
     # The mlflow tracker explicitly: projects on Databricks or Azure ML ship this test too.
     (project / "configs/mlflow.yaml").write_text(
         "extends: experiment.yaml\ntracker: {name: mlflow, params: {}}\n"
-        "evaluator: {bootstrap: {n_resamples: 10}}\n"
+        "evaluator: {bootstrap: {n_resamples: 10}, figures: false}\n"  # see test_figures.py
     )
     return MLFLOW_CONFIG
 
@@ -336,7 +336,7 @@ def dotenv_uri(project, monkeypatch):
     monkeypatch.delenv("MLFLOW_TRACKING_URI")
     (project / "configs/mlflow.yaml").write_text(
         "extends: experiment.yaml\ntracker: {name: mlflow}\n"
-        "evaluator: {bootstrap: {n_resamples: 50}}\n"
+        "evaluator: {bootstrap: {n_resamples: 50}, figures: false}\n"
     )
 
 
