@@ -97,7 +97,8 @@ def test_an_unfinished_run_says_why_it_cannot_be_reproduced(status, why):
     run = RunRecord("r1", "e", status, 0.0, tags={"error": "ValueError: bad"})
     assert unfinished_reason(run) == (
         f"run r1 is {status} ({why}), so it has no complete metrics to reproduce;"
-        " reproduce a FINISHED run instead (`python -m <%- packageName %> compare` ranks them)"
+        " reproduce a FINISHED run instead"
+        " (`python -m <%- packageName %> compare` ranks them)"
     )
 
 
