@@ -43,8 +43,11 @@ def test_run_prints_id_and_headline_metrics(capsys):
     assert "569 rows, 30 columns" in err and err.count(" s\n") == 7
 
 
-def test_quiet_prints_results_only(capsys):
-    code, out, err = run_cli(capsys, "--quiet", "run", *LOCAL)
+@pytest.mark.parametrize(
+    "argv", [["--quiet", "run", *LOCAL], ["run", "--quiet", *LOCAL], ["run", *LOCAL, "-q"]]
+)
+def test_quiet_prints_results_only(capsys, argv):
+    code, out, err = run_cli(capsys, *argv)
     assert code == 0 and out.startswith("run ") and err == ""
 
 

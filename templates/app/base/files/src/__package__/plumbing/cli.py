@@ -75,14 +75,15 @@ def _one_line(text: str) -> str:
     return "; ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
+QUIET_HELP = "print no progress lines, only results"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with one sub-command per command function."""
     parser = argparse.ArgumentParser(
         prog="python -m <%- packageName %>", description="Run, compare and reproduce experiments."
     )
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", help="print no progress lines, only results"
-    )
+    parser.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
     commands = parser.add_subparsers(required=True, metavar="command")
 
     run = commands.add_parser("run", help="run an experiment from a config")
@@ -136,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(ui)
     ui.set_defaults(command=cmd_ui)
     _add_remote_commands(commands)
+    for command in commands.choices.values():  # `run --quiet` works as well as `--quiet run`
+        command.add_argument(
+            "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP
+        )
     return parser
 
 
