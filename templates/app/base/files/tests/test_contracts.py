@@ -34,7 +34,7 @@ from sklearn.base import clone
 
 from <%- packageName %>.datasets.base import Dataset, frame_sha256
 from <%- packageName %>.errors import TrackerError
-from <%- packageName %>.evaluators.base import Evaluation, Evaluator
+from <%- packageName %>.evaluators.base import Evaluation, Evaluator, Predictions
 from <%- packageName %>.models.base import Model
 from <%- packageName %>.plumbing.config import load_config
 from <%- packageName %>.plumbing.registry import (
@@ -215,6 +215,17 @@ def test_evaluator_contract(config_name):
     assert set(shifted.metrics) <= set(result.metrics) | set(evaluator.headline)
     assert evaluator.evaluate(y[:1], y[:1]).metrics is not None  # one sample must not raise
     assert evaluator.evaluate(y[:0], y[:0]).metrics == {}
+
+    if evaluator.supports_weights:
+        # the bootstrap then scores a resample as counts over the same rows: every metric must
+        # read predictions.weights, or its interval is that of the whole set, with no width
+        predictions = Predictions.of(y, np.roll(y.to_numpy(), 1))
+        rng = np.random.default_rng(0)
+        for _ in range(3):
+            resample = rng.integers(0, len(y), len(y))
+            counts = np.bincount(resample, minlength=len(y))
+            copied = evaluator.metrics(predictions.take(resample))
+            assert evaluator.metrics(predictions.reweighted(counts)) == pytest.approx(copied)
 
 
 # --- trackers -------------------------------------------------------------------------------

@@ -126,9 +126,10 @@ class Evaluator(ABC):
           ``residual``), one row per sample.
         - ``headline`` names the metrics that get confidence intervals; the first ranks runs
           (``objective``), in the direction ``lower_is_better`` gives.
-        - ``supports_weights``: set it to ``True`` only when ``metrics`` honours
-          ``predictions.weights`` (a weight of ``k`` counts a sample ``k`` times); the
-          bootstrap then reweights instead of copying each resample. Default ``False``.
+        - ``supports_weights``: set it to ``True`` only when every metric honours
+          ``predictions.weights`` (a weight of ``k`` counts a sample ``k`` times, e.g.
+          ``metrics.mean``); the bootstrap then reweights instead of copying each resample,
+          and the contract test checks that counts score as copies. Default ``False``.
         - ``evaluate(y_true, y_pred, scores=None, metadata=None)`` returns an ``Evaluation``;
           ``scores`` may be 1-D or 2-D, ``metadata`` is copied into the table.
     """

@@ -11,7 +11,11 @@ from typing import NamedTuple
 import numpy as np
 
 
-def _mean(values: np.ndarray, weights: np.ndarray | None) -> float:
+def mean(values: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Mean of ``values``, sample ``i`` counted ``weights[i]`` times (``np.mean`` without them).
+
+    Use it for a metric of your own that averages over samples, so it honours the weights.
+    """
     if weights is None:
         return float(np.mean(values))
     return float(np.sum(values * weights) / np.sum(weights))
@@ -19,7 +23,7 @@ def _mean(values: np.ndarray, weights: np.ndarray | None) -> float:
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Fraction of exact matches."""
-    return _mean(y_true == y_pred, weights)
+    return mean(y_true == y_pred, weights)
 
 
 class LabelCodes(NamedTuple):
@@ -127,18 +131,18 @@ def roc_auc(
 
 def rmse(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Root mean squared error."""
-    return float(np.sqrt(_mean((y_true - y_pred) ** 2, weights)))
+    return float(np.sqrt(mean((y_true - y_pred) ** 2, weights)))
 
 
 def mae(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Mean absolute error."""
-    return _mean(np.abs(y_true - y_pred), weights)
+    return mean(np.abs(y_true - y_pred), weights)
 
 
 def r2(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None = None) -> float | None:
     """Coefficient of determination; undefined when the truth is constant."""
     w = np.ones(len(y_true)) if weights is None else weights
-    total = np.sum(w * (y_true - _mean(y_true, weights)) ** 2)
+    total = np.sum(w * (y_true - mean(y_true, weights)) ** 2)
     if total == 0:
         return None
     return float(1 - np.sum(w * (y_true - y_pred) ** 2) / total)

@@ -1,7 +1,6 @@
 """Evaluator ``<%- name %>``: classification plus a business value."""
 
-import numpy as np
-
+from <%- packageName %>.evaluators import metrics
 from <%- packageName %>.evaluators.base import Predictions
 from <%- packageName %>.evaluators.classification import ClassificationEvaluator
 from <%- packageName %>.plumbing.registry import EVALUATORS
@@ -37,12 +36,19 @@ class <%- className %>(ClassificationEvaluator):
         return result
 
     def business_value(self, predictions: Predictions) -> float:
-        """Average value of one decision, from the counts of hits, false alarms and misses."""
-        positive = np.unique(np.concatenate([predictions.y_true, predictions.y_pred]))[-1]
-        actual, predicted = predictions.y_true == positive, predictions.y_pred == positive
-        value = (
-            self.gain_true_positive * np.sum(actual & predicted)
-            - self.cost_false_positive * np.sum(~actual & predicted)
-            - self.cost_false_negative * np.sum(actual & ~predicted)
+        """Average value of one decision, from the counts of hits, false alarms and misses.
+
+        Honours ``predictions.weights`` (``supports_weights``), so its bootstrap interval is
+        that of resamples, like the other metrics'.
+        """
+        codes = predictions.label_codes or metrics.label_codes(
+            predictions.y_true, predictions.y_pred
         )
-        return float(value / len(predictions))
+        positive = codes.n_labels - 1  # the greatest label's code
+        actual, predicted = codes.truth == positive, codes.pred == positive
+        value = (
+            self.gain_true_positive * (actual & predicted)
+            - self.cost_false_positive * (~actual & predicted)
+            - self.cost_false_negative * (actual & ~predicted)
+        )
+        return metrics.mean(value, predictions.weights)

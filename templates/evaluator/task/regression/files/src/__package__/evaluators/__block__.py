@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from <%- packageName %>.evaluators import metrics
 from <%- packageName %>.evaluators.base import Predictions
 from <%- packageName %>.evaluators.regression import RegressionEvaluator
 from <%- packageName %>.plumbing.registry import EVALUATORS
@@ -26,5 +27,6 @@ class <%- className %>(RegressionEvaluator):
         result = super().metrics(predictions)
         if len(predictions):
             error = np.abs(predictions.y_true.astype(float) - predictions.y_pred.astype(float))
-            result["within_tolerance"] = float(np.mean(error <= self.tolerance))
+            usable = error <= self.tolerance
+            result["within_tolerance"] = metrics.mean(usable, predictions.weights)
         return result
