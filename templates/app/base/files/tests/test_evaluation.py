@@ -355,6 +355,22 @@ def test_weighted_f1_matches_scikit_learn_with_a_label_only_predicted():
     assert metric_functions.f1_macro(y_true, y_pred, weights, codes) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("n_labels", [3, 300])  # 300 labels: too many cells for the matrix
+def test_f1_counts_per_label_with_or_without_the_confusion_matrix(n_labels):
+    rng = np.random.default_rng(n_labels)
+    y_true = rng.integers(0, n_labels, 2000)
+    y_pred = np.where(rng.random(2000) < 0.6, y_true, rng.integers(0, n_labels, 2000))
+    weights = rng.integers(0, 4, 2000).astype(float)
+    codes = metric_functions.label_codes(y_true, y_pred)
+    assert (codes.pairs is None) is (n_labels * n_labels > metric_functions.MAX_CELLS)
+    for w in (None, weights):
+        expected = skm.f1_score(y_true, y_pred, average="macro", sample_weight=w)
+        if w is not None:  # labels of weight 0 are not seen, as in a resample without them
+            seen = np.union1d(y_true[w > 0], y_pred[w > 0])
+            expected = skm.f1_score(y_true, y_pred, labels=seen, average="macro", sample_weight=w)
+        assert metric_functions.f1_macro(y_true, y_pred, w, codes) == pytest.approx(expected)
+
+
 def _cases() -> list[Predictions]:
     rng = np.random.default_rng(4)
     truth = rng.integers(0, 3, 120)

@@ -27,18 +27,30 @@ def accuracy(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None 
 
 
 class LabelCodes(NamedTuple):
-    """Truth and predictions as codes into the sorted union of their labels."""
+    """Truth and predictions as codes into the sorted union of their labels.
+
+    ``pairs`` codes each sample's (truth, prediction) as ``truth * n_labels + pred``, the cell
+    of the confusion matrix it counts in, or is ``None`` when that matrix would be larger than
+    ``MAX_CELLS`` cells.
+    """
 
     truth: np.ndarray
     pred: np.ndarray
     n_labels: int
+    pairs: np.ndarray | None = None
+
+
+MAX_CELLS = 1 << 16
+"""Above this many confusion-matrix cells, F1 counts per label instead (no matrix)."""
 
 
 def label_codes(y_true: np.ndarray, y_pred: np.ndarray) -> LabelCodes:
     """Encode both arrays once, for the F1 of many reweightings of the same samples."""
     labels, inverse = np.unique(np.concatenate([y_true, y_pred]), return_inverse=True)
     inverse = inverse.reshape(-1)
-    return LabelCodes(inverse[: len(y_true)], inverse[len(y_true) :], len(labels))
+    truth, pred, n_labels = inverse[: len(y_true)], inverse[len(y_true) :], len(labels)
+    pairs = truth * n_labels + pred if n_labels * n_labels <= MAX_CELLS else None
+    return LabelCodes(truth, pred, n_labels, pairs)
 
 
 def f1_macro(
@@ -52,13 +64,18 @@ def f1_macro(
     With ``weights``, labels of weight 0 (left out of a resample) are not seen. ``codes`` is
     ``label_codes(y_true, y_pred)``, computed once when the same samples are reweighted.
     """
-    truth, pred, n_labels = label_codes(y_true, y_pred) if codes is None else codes
-    w = np.ones(len(truth)) if weights is None else weights
-    hit = truth == pred
-    true_pos = np.bincount(truth[hit], weights=w[hit], minlength=n_labels)
-    total = np.bincount(truth, weights=w, minlength=n_labels) + np.bincount(
-        pred, weights=w, minlength=n_labels
-    )
+    truth, pred, n_labels, pairs = label_codes(y_true, y_pred) if codes is None else codes
+    if pairs is not None:  # one pass: the confusion matrix, then its diagonal and margins
+        cells = n_labels * n_labels
+        matrix = np.bincount(pairs, weights=weights, minlength=cells).reshape(n_labels, -1)
+        true_pos = np.diag(matrix)
+        total = matrix.sum(axis=0) + matrix.sum(axis=1)
+    else:
+        w = np.ones(len(truth)) if weights is None else weights
+        true_pos = np.bincount(truth, weights=w * (truth == pred), minlength=n_labels)
+        total = np.bincount(truth, weights=w, minlength=n_labels) + np.bincount(
+            pred, weights=w, minlength=n_labels
+        )
     seen = total > 0
     return float(np.mean(2 * true_pos[seen] / total[seen]))
 
@@ -88,10 +105,10 @@ def binary_roc_auc(
         _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
         ranks = (np.cumsum(counts) - (counts - 1) / 2)[inverse]
         return float((np.sum(ranks[positive]) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-    w = np.ones(len(positive)) if weights is None else weights
     inverse, n_groups = score_groups(scores) if groups is None else groups
-    pos = np.bincount(inverse, weights=w * positive, minlength=n_groups)
-    neg = np.bincount(inverse, weights=w, minlength=n_groups) - pos
+    # one pass: the weight of each tie group's negatives (column 0) and positives (column 1)
+    by_group = np.bincount(2 * inverse + positive, weights=weights, minlength=2 * n_groups)
+    neg, pos = by_group[0::2], by_group[1::2]
     w_pos, w_neg = float(np.sum(pos)), float(np.sum(neg))
     if w_pos == 0 or w_neg == 0:
         return None
