@@ -1,5 +1,6 @@
 """Evaluation with hand-computed expected values."""
 
+import collections
 import posixpath
 import re
 
@@ -9,6 +10,7 @@ import pytest
 from sklearn import metrics as skm
 from sklearn.linear_model import LogisticRegression
 
+from <%- packageName %>.evaluators import base as evaluators_base
 from <%- packageName %>.evaluators import metrics as metric_functions
 from <%- packageName %>.evaluators.base import Evaluator, Predictions
 from <%- packageName %>.evaluators.classification import ClassificationEvaluator
@@ -423,6 +425,25 @@ def test_the_bootstrap_by_counts_gives_the_intervals_of_the_copying_one():
     for name in names:
         assert by_counts[name] == pytest.approx(copying[name], rel=1e-12, abs=1e-12)
         assert by_counts[name] != pytest.approx(unweighted[name], rel=1e-9)
+
+
+@pytest.mark.parametrize(("case", "columns"), [(0, 3), (1, 1), (2, 0)])
+def test_the_bootstrap_codes_labels_and_ties_once_not_per_resample(case, columns, monkeypatch):
+    calls: collections.Counter[str] = collections.Counter()
+    for name in ("score_groups", "label_codes"):
+        original = getattr(metric_functions, name)
+
+        def counting(*args, name=name, original=original):
+            calls[name] += 1
+            return original(*args)
+
+        for module in (metric_functions, evaluators_base):
+            monkeypatch.setattr(module, name, counting)
+    predictions = _cases()[case]  # 3 score columns, 1 binary column, regression without scores
+    evaluator = REGRESS if case == 2 else CLASSIFY
+    intervals = bootstrap_ci(evaluator, predictions, list(evaluator.headline), 40, 0.9, seed=1)
+    assert set(intervals) == set(evaluator.headline)
+    assert calls == collections.Counter(score_groups=columns, label_codes=1)
 
 
 def test_each_slice_logs_the_interval_of_the_first_headline_metric():

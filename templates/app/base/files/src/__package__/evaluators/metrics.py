@@ -47,7 +47,6 @@ MAX_CELLS = 1 << 16
 def label_codes(y_true: np.ndarray, y_pred: np.ndarray) -> LabelCodes:
     """Encode both arrays once, for the F1 of many reweightings of the same samples."""
     labels, inverse = np.unique(np.concatenate([y_true, y_pred]), return_inverse=True)
-    inverse = inverse.reshape(-1)
     truth, pred, n_labels = inverse[: len(y_true)], inverse[len(y_true) :], len(labels)
     pairs = truth * n_labels + pred if n_labels * n_labels <= MAX_CELLS else None
     return LabelCodes(truth, pred, n_labels, pairs)
@@ -83,7 +82,7 @@ def f1_macro(
 def score_groups(scores: np.ndarray) -> tuple[np.ndarray, int]:
     """Return each score's tie group (ascending) and the group count: the sort AUC needs."""
     uniques, inverse = np.unique(scores, return_inverse=True)
-    return inverse.reshape(-1), len(uniques)
+    return inverse, len(uniques)
 
 
 def binary_roc_auc(
