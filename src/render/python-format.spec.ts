@@ -90,6 +90,17 @@ describe('generated Python keeps within ruff line length with the longest names'
   });
 });
 
+describe('a project of ordinary names', () => {
+  it('needs no formatter: no module of the default project has a line too long, so the Wasm is not loaded', async () => {
+    const parent = tmpFolder();
+    await runApp('proj', {}).cd(parent);
+    const root = path.join(parent, 'proj');
+    const modules = listFiles(root).filter((file) => file.endsWith('.py'));
+    expect(modules.length).toBeGreaterThan(40);
+    expect(modules.filter((file) => hasLongLine(readFileSync(path.join(root, file), 'utf8')))).toEqual([]);
+  });
+});
+
 describe('fitPython', () => {
   const long = `from ${PACKAGE}.plumbing.registry import DATASETS, EVALUATORS, MODELS, SPLITS, TRACKERS\n`;
 
@@ -99,6 +110,14 @@ describe('fitPython', () => {
     expect(fitted).toBe(ruff.format(long));
     expect(hasLongLine(fitted)).toBe(false);
     expect(fitted).toContain('import (\n    DATASETS,\n');
+  });
+
+  it('does not count a trailing pragma comment, as ruff does not', () => {
+    const code = `count = round(${'x'.repeat(70)})`;
+    expect(hasLongLine(`${code}  # type: ignore[arg-type]\n`)).toBe(false);
+    expect(hasLongLine(`${code}  # noqa: E501\n`)).toBe(false);
+    expect(hasLongLine(`${code}  # a comment that is not a pragma\n`)).toBe(true);
+    expect(hasLongLine(`${code}${'y'.repeat(30)}  # type: ignore\n`)).toBe(true); // the code itself is too long
   });
 
   it('leaves a module within the limit exactly as written, even one ruff would lay out otherwise', () => {
