@@ -66,7 +66,7 @@ def f1_macro(
     truth, pred, n_labels, pairs = label_codes(y_true, y_pred) if codes is None else codes
     if pairs is not None:  # one pass: the confusion matrix, then its diagonal and margins
         cells = n_labels * n_labels
-        matrix = np.bincount(pairs, weights=weights, minlength=cells).reshape(n_labels, -1)
+        matrix = np.bincount(pairs, weights=weights, minlength=cells).reshape(n_labels, n_labels)
         true_pos = np.diag(matrix)
         total = matrix.sum(axis=0) + matrix.sum(axis=1)
     else:
