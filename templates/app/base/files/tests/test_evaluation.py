@@ -357,20 +357,26 @@ def test_weighted_f1_matches_scikit_learn_with_a_label_only_predicted():
     assert metric_functions.f1_macro(y_true, y_pred, weights, codes) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("n_labels", [3, 300])  # 300 labels: too many cells for the matrix
-def test_f1_counts_per_label_with_or_without_the_confusion_matrix(n_labels):
+@pytest.mark.parametrize("n_labels", [3, 256, 300])  # 256: the most cells the matrix takes
+@pytest.mark.parametrize("side", ["truth", "prediction"])  # the one holding the greatest label
+def test_f1_counts_per_label_with_or_without_the_confusion_matrix(n_labels, side):
     rng = np.random.default_rng(n_labels)
-    y_true = rng.integers(0, n_labels, 2000)
-    y_pred = np.where(rng.random(2000) < 0.6, y_true, rng.integers(0, n_labels, 2000))
+    y_true = rng.integers(0, n_labels - 1, 2000)
+    y_pred = np.where(rng.random(2000) < 0.6, y_true, rng.integers(0, n_labels - 1, 2000))
+    greatest = y_true if side == "truth" else y_pred
+    greatest[0] = n_labels - 1  # a label on one side only, so the other side's codes stop short
     weights = rng.integers(0, 4, 2000).astype(float)
+    weights[0] = 1.0
     codes = metric_functions.label_codes(y_true, y_pred)
+    assert codes.n_labels == n_labels
     assert (codes.pairs is None) is (n_labels * n_labels > metric_functions.MAX_CELLS)
-    for w in (None, weights):
-        expected = skm.f1_score(y_true, y_pred, average="macro", sample_weight=w)
-        if w is not None:  # labels of weight 0 are not seen, as in a resample without them
-            seen = np.union1d(y_true[w > 0], y_pred[w > 0])
-            expected = skm.f1_score(y_true, y_pred, labels=seen, average="macro", sample_weight=w)
+    for w in (np.ones(2000), weights):
+        # labels of weight 0 are not seen, as in a resample without them
+        seen = np.union1d(y_true[w > 0], y_pred[w > 0])
+        expected = skm.f1_score(y_true, y_pred, labels=seen, average="macro", sample_weight=w)
         assert metric_functions.f1_macro(y_true, y_pred, w, codes) == pytest.approx(expected)
+    expected = skm.f1_score(y_true, y_pred, average="macro")
+    assert metric_functions.f1_macro(y_true, y_pred, None, codes) == pytest.approx(expected)
 
 
 def _cases() -> list[Predictions]:
@@ -387,6 +393,12 @@ def _cases() -> list[Predictions]:
         Predictions.of(rng.normal(size=120), rng.normal(size=120)),
         Predictions.of(rare, names[guess % 2]),
     ]
+
+
+def two_columns(binary: Predictions) -> Predictions:
+    """The same binary predictions with a score column per label, as ``predict_proba`` gives."""
+    scores = np.column_stack([1 - binary.scores, binary.scores])
+    return Predictions.of(binary.y_true, binary.y_pred, scores)
 
 
 @pytest.mark.parametrize("case", [0, 1, 2, 3])
@@ -427,7 +439,7 @@ def test_the_bootstrap_by_counts_gives_the_intervals_of_the_copying_one():
         assert by_counts[name] != pytest.approx(unweighted[name], rel=1e-9)
 
 
-@pytest.mark.parametrize(("case", "columns"), [(0, 3), (1, 1), (2, 0)])
+@pytest.mark.parametrize(("case", "columns"), [(0, 3), (1, 1), (2, 0), (4, 2)])
 def test_the_bootstrap_codes_labels_and_ties_once_not_per_resample(case, columns, monkeypatch):
     calls: collections.Counter[str] = collections.Counter()
     for name in ("score_groups", "label_codes"):
@@ -439,7 +451,8 @@ def test_the_bootstrap_codes_labels_and_ties_once_not_per_resample(case, columns
 
         for module in (metric_functions, evaluators_base):
             monkeypatch.setattr(module, name, counting)
-    predictions = _cases()[case]  # 3 score columns, 1 binary column, regression without scores
+    # 3 score columns; 1 binary column; regression without scores; 2 binary columns
+    predictions = _cases()[case] if case < 4 else two_columns(_cases()[1])
     evaluator = REGRESS if case == 2 else CLASSIFY
     intervals = bootstrap_ci(evaluator, predictions, list(evaluator.headline), 40, 0.9, seed=1)
     assert set(intervals) == set(evaluator.headline)
