@@ -397,8 +397,8 @@ def _cases() -> list[Predictions]:
 
 def two_columns(binary: Predictions) -> Predictions:
     """The same binary predictions with a score column per label, as ``predict_proba`` gives."""
-    scores = np.column_stack([1 - binary.scores, binary.scores])
-    return Predictions.of(binary.y_true, binary.y_pred, scores)
+    positive = np.asarray(binary.scores, dtype=float)
+    return Predictions.of(binary.y_true, binary.y_pred, np.column_stack([1 - positive, positive]))
 
 
 @pytest.mark.parametrize("case", [0, 1, 2, 3])
@@ -441,7 +441,7 @@ def test_the_bootstrap_by_counts_gives_the_intervals_of_the_copying_one():
 
 @pytest.mark.parametrize(("case", "columns"), [(0, 3), (1, 1), (2, 0), (4, 2)])
 def test_the_bootstrap_codes_labels_and_ties_once_not_per_resample(case, columns, monkeypatch):
-    calls: collections.Counter[str] = collections.Counter()
+    calls = collections.Counter()
     for name in ("score_groups", "label_codes"):
         original = getattr(metric_functions, name)
 
