@@ -41,9 +41,9 @@ class <%- className %>(ClassificationEvaluator):
         Honours ``predictions.weights`` (``supports_weights``), so its bootstrap interval is
         that of resamples, like the other metrics'.
         """
-        codes = predictions.label_codes or metrics.label_codes(
-            predictions.y_true, predictions.y_pred
-        )
+        codes = predictions.label_codes  # cached when the bootstrap reweights the samples
+        if codes is None:
+            codes = metrics.label_codes(predictions.y_true, predictions.y_pred)
         positive = codes.n_labels - 1  # the greatest label's code
         actual, predicted = codes.truth == positive, codes.pred == positive
         value = (
