@@ -4,7 +4,7 @@
  * with git's three-way merge. The merge base is the previous pristine output, so only the
  * generator's changes are applied over the user's edits; clashes are ordinary git conflicts.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execaSync } from 'execa';
@@ -86,6 +86,30 @@ function checkPreconditions(root: string, stored: Record<string, unknown>, versi
     );
   }
   return branch;
+}
+
+/** What the generator writes in `.dvc/`: anything else there is DVC's (cache, tmp) or the user's. */
+const DVC_OWN = new Set(['config', '.gitignore']);
+
+/**
+ * Stop a change of `--data-versioning` from dvc to none while DVC still holds something: the new
+ * output drops `.dvc/config` and `.dvc/.gitignore`, which would orphan the pointer files and leave
+ * what that `.gitignore` kept out of git (the cache, copies of the data; `config.local`, which
+ * holds credentials) one `git add` away from the repository.
+ */
+function checkDataVersioningChange(root: string, stored: Record<string, unknown>, overrides: Record<string, string>): void {
+  const target = overrides['data-versioning'];
+  if (stored.dataVersioning !== 'dvc' || target === undefined || target === 'dvc') return;
+  const files = git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).out.split('\0');
+  const pointers = files.filter((file) => file.endsWith('.dvc') && !file.startsWith('.dvc/'));
+  const folder = path.join(root, '.dvc');
+  const left = existsSync(folder) ? readdirSync(folder).filter((name) => !DVC_OWN.has(name)).sort().map((name) => `.dvc/${name}`) : [];
+  if (pointers.length === 0 && left.length === 0) return;
+  const shown = [...pointers.slice(0, 3), ...(pointers.length > 3 ? [`${pointers.length - 3} more`] : []), ...left];
+  throw new UserError(
+    `--data-versioning ${target} would leave what DVC keeps out of git unversioned and unignored (${shown.join(', ')}): ` +
+      'stop tracking each file with `dvc remove <file>.dvc` (the data file stays), delete all of .dvc/ but config and .gitignore, commit, then upgrade again',
+  );
 }
 
 /** Copy `file` as commit `from` holds it into `folder`, unless the render wrote it there. */
@@ -180,6 +204,7 @@ export function upgradeProject(options: UpgradeOptions): UpgradeSummary {
   const { root, stored, log } = options;
   const settled = settlePending(root, stored, options.dryRun, log);
   const branch = checkPreconditions(root, stored, options.version, options.allowOlder ?? false);
+  checkDataVersioningChange(root, stored, options.overrides);
   const oldPristine = settled ?? git(root, ['rev-parse', `refs/heads/${branch}`]).out;
   const head = git(root, ['rev-parse', 'HEAD']).out;
 

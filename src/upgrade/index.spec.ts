@@ -183,6 +183,44 @@ describe('mlexp upgrade', () => {
     expect(await state(root)).toEqual(before);
   });
 
+  it('refuses dvc to none while DVC still holds data, cache or credentials; goes ahead once they are gone', async () => {
+    const root = await editedProject(['--data-versioning', 'dvc', '--data-storage', 'local']);
+    // what `dvc add` and `dvc push` leave: a committed pointer, the cache and tmp (ignored by .dvc/.gitignore)
+    writeFileSync(path.join(root, 'data/raw/extra.csv.dvc'), 'outs:\n- md5: 0123456789abcdef0123456789abcdef\n  path: extra.csv\n');
+    mkdirSync(path.join(root, '.dvc/cache/files/md5/01'), { recursive: true });
+    writeFileSync(path.join(root, '.dvc/cache/files/md5/01/23456789abcdef0123456789abcdef'), 'a,b\n1,2\n');
+    mkdirSync(path.join(root, '.dvc/tmp'));
+    await git(root, 'add', '-A');
+    await git(root, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qm', 'data');
+    const before = await state(root);
+    for (const args of [['upgrade', '--data-versioning', 'none'], ['upgrade', '--data-versioning', 'none', '--dry-run']]) {
+      const refused = await mlexp(args, root);
+      expect(refused.exitCode).not.toBe(0);
+      expect(refused.stderr.trim()).toBe(
+        'error: --data-versioning none would leave what DVC keeps out of git unversioned and unignored (data/raw/extra.csv.dvc, .dvc/cache, .dvc/tmp): ' +
+          'stop tracking each file with `dvc remove <file>.dvc` (the data file stays), delete all of .dvc/ but config and .gitignore, commit, then upgrade again',
+      );
+      expect(await state(root)).toEqual(before);
+    }
+
+    // credentials alone are enough to refuse: without .dvc/.gitignore, git would offer to commit them
+    await git(root, 'rm', '-q', 'data/raw/extra.csv.dvc');
+    rmSync(path.join(root, '.dvc/cache'), { recursive: true });
+    rmSync(path.join(root, '.dvc/tmp'), { recursive: true });
+    writeFileSync(path.join(root, '.dvc/config.local'), "['remote \"storage\"']\n    password = hunter2\n");
+    await git(root, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qm', 'no more DVC data');
+    const credentials = await mlexp(['upgrade', '--data-versioning', 'none'], root);
+    expect(credentials.exitCode).not.toBe(0);
+    expect(credentials.stderr).toMatch(/unignored \(\.dvc\/config\.local\): /);
+
+    rmSync(path.join(root, '.dvc/config.local'));
+    const upgraded = await mlexp(['upgrade', '--data-versioning', 'none'], root);
+    expect(upgraded.exitCode, upgraded.all).toBe(0);
+    expect(upgraded.all).toMatch(/removed \(3\):\n {2}\.dvc\/\.gitignore\n {2}\.dvc\/config\n {2}\.dvcignore/);
+    expect(await git(root, 'status', '--porcelain')).toBe('');
+    expect(existsSync(path.join(root, '.dvc'))).toBe(false);
+  });
+
   it('the printed abort command restores the exact previous commit, refs and tree', async () => {
     const root = await editedProject();
     const before = await state(root);
