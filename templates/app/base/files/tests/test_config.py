@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+from pathlib import Path
 
 import pytest
 import yaml
@@ -273,6 +274,17 @@ def test_config_file_errors_name_the_file(project, files, message):
     with pytest.raises(ConfigError) as error:
         load_config("configs/a.yaml")
     assert str(error.value).startswith(message.format(**paths))
+
+
+def test_an_unreadable_config_is_a_config_error(project, monkeypatch):
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)  # chmod 000 does not stop root
+    path = (project / "configs" / "experiment.yaml").resolve()
+    with pytest.raises(ConfigError, match=r"^cannot read config (.+): Permission denied$") as error:
+        load_config("configs/experiment.yaml")
+    assert str(path) in str(error.value)
 
 
 def test_a_config_that_is_not_utf8_is_a_config_error(tmp_path):

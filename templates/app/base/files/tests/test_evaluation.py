@@ -293,6 +293,8 @@ def test_slice_labels_edges_missing_values_and_non_numeric_columns():
     ]
     with_gaps = slice_labels(pd.Series([np.nan, *range(1, 14)]))
     assert with_gaps[0] == "missing" and with_gaps[1] == "q1 1 to 4"
+    nullable = pd.Series([pd.NA, *range(1, 14)], dtype="Int64")  # pandas' nullable integers
+    assert list(slice_labels(nullable)) == list(with_gaps)
     ten_values = pd.Series(np.arange(10) / 2)  # MAX_CATEGORIES distinct values: kept as they are
     assert list(slice_labels(ten_values)) == [str(v) for v in np.arange(10) / 2]
     words = pd.Series([f"w{i}" for i in range(12)])  # many values, but not numbers
@@ -538,3 +540,18 @@ def test_an_evaluator_whose_headline_is_undefined_gets_no_intervals():
     assert evaluation.metrics["test/accuracy"] == 0.75
     assert evaluation.metrics["slice/group/b/accuracy"] == 0.5
     assert not any("_ci_" in name for name in evaluation.metrics)
+
+
+def test_a_slice_where_the_headline_metric_is_undefined_gets_no_interval():
+    class ByAuc(ClassificationEvaluator):
+        headline = ("roc_auc",)
+
+    X = pd.DataFrame({"group": list("aaaabbbb")})  # slice b holds positives only: no ROC AUC
+    truth = [0, 1, 0, 1, 1, 1, 1, 1]
+    scores = [0.2, 0.9, 0.6, 0.4, 0.7, 0.8, 0.3, 0.9]
+    predictions = Predictions.of(truth, [0, 1, 1, 0, 1, 1, 0, 1], scores)
+    evaluation = evaluate_predictions(ByAuc(), predictions, X, slice_by=["group"], n_resamples=50)
+    assert "slice/group/a/roc_auc_ci_low" in evaluation.metrics
+    assert not any(name.startswith("slice/group/b/roc_auc") for name in evaluation.metrics)
+    b = evaluation.slices.set_index("value").loc["b"]
+    assert b["metric"] == "roc_auc" and np.isnan(b["ci_low"]) and np.isnan(b["ci_high"])

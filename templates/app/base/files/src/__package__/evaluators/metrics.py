@@ -96,14 +96,6 @@ def binary_roc_auc(
     ``groups`` is ``score_groups(scores)``, computed once when the same scores are reweighted
     many times.
     """
-    if weights is None and groups is None:
-        n_pos = int(np.sum(positive))
-        n_neg = len(positive) - n_pos
-        if n_pos == 0 or n_neg == 0:
-            return None
-        _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
-        ranks = (np.cumsum(counts) - (counts - 1) / 2)[inverse]
-        return float((np.sum(ranks[positive]) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
     inverse, n_groups = score_groups(scores) if groups is None else groups
     # one pass: the weight of each tie group's negatives (column 0) and positives (column 1)
     by_group = np.bincount(2 * inverse + positive, weights=weights, minlength=2 * n_groups)

@@ -14,7 +14,7 @@ is an error), and ``parse_config`` turns pydantic's first error into one ``Confi
 """
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,9 +37,14 @@ MAX_SEED = 2**32 - 1  # numpy and scikit-learn accept seeds in [0, 2**32 - 1]
 SCHEMA = ConfigDict(extra="forbid")  # an unknown key is an error
 
 
-def _none_as(empty: Callable[[], Any]) -> BeforeValidator:
-    """Read YAML's empty value (``params:`` with every entry commented out) as ``empty()``."""
-    return BeforeValidator(lambda value: empty() if value is None else value)
+def _none_as_dict(value: Any) -> Any:
+    """Read YAML's empty value (``params:`` with every entry commented out) as ``{}``."""
+    return {} if value is None else value
+
+
+def _none_as_tuple(value: Any) -> Any:
+    """Read YAML's empty value (``slice_by:`` with every entry commented out) as ``()``."""
+    return () if value is None else value
 
 
 @dataclass(frozen=True, config=SCHEMA)
@@ -47,7 +52,7 @@ class BlockConfig:
     """A building block chosen by registry name, with its constructor parameters."""
 
     name: str
-    params: Annotated[dict[str, Any], _none_as(dict)] = field(default_factory=dict)
+    params: Annotated[dict[str, Any], BeforeValidator(_none_as_dict)] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, config=SCHEMA)
@@ -64,7 +69,7 @@ class BootstrapConfig:
 class EvaluatorConfig(BlockConfig):
     """The evaluator block plus the slices, bootstrap and figures of the evaluation flow."""
 
-    slice_by: Annotated[tuple[str, ...], _none_as(tuple)] = Field(
+    slice_by: Annotated[tuple[str, ...], BeforeValidator(_none_as_tuple)] = Field(
         default=(), description="a list of column names"
     )
     bootstrap: BootstrapConfig = field(default_factory=BootstrapConfig)
@@ -174,16 +179,17 @@ def parse_config(raw: Any, source: str = "config") -> ExperimentConfig:
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
-    """Flatten nested mappings into ``dotted.key -> string`` (lists become JSON)."""
+    """Flatten plain nested data (``to_dict()``'s) into ``dotted.key -> string``.
+
+    Lists and empty mappings become JSON.
+    """
     flat: dict[str, str] = {}
     for key, value in data.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping) and value:
             flat.update(flatten(value, f"{name}."))
-        elif isinstance(value, list | tuple | Mapping):
-            flat[name] = json.dumps(
-                value if isinstance(value, Mapping) else list(value), default=str
-            )
+        elif isinstance(value, list | tuple | dict):
+            flat[name] = json.dumps(value, default=str)
         else:
             flat[name] = str(value)
     return flat
@@ -193,7 +199,7 @@ def _read_with_bases(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if path in seen:
         raise ConfigError(f"{path}: extends loop through {' -> '.join(map(str, seen))}")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode()  # UTF-8, whatever the locale
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:

@@ -33,13 +33,14 @@ def run_evaluation(
     predictions: Predictions,
     X: pd.DataFrame,
     *,
-    figures: bool = True,
+    figures: bool,
     **options: Any,
 ) -> Evaluation:
     """Evaluate like ``evaluate_predictions`` and log the metrics and ``predictions.csv``.
 
-    With ``figures``, the figures of ``figures.draw_figures`` are drawn and logged with
-    ``run.log_image`` as ``figures/<name>.png``, and returned in ``Evaluation.figures``.
+    With ``figures`` (the config's ``evaluator.figures``), the figures of
+    ``figures.draw_figures`` are drawn and logged with ``run.log_image`` as
+    ``figures/<name>.png``, and returned in ``Evaluation.figures``.
     """
     report = evaluate_predictions(evaluator, predictions, X, **options)
     run.log_metrics(report.metrics)
@@ -135,15 +136,15 @@ def slice_labels(values: pd.Series) -> np.ndarray:
     Numeric columns with more than ``MAX_CATEGORIES`` distinct values become quantile bins
     labelled ``q<i> <low> to <high>``; other columns are used as they are.
     """
-    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-    if not numeric or values.nunique() <= MAX_CATEGORIES:
+    # booleans are numeric, and have too few values to be binned
+    if not pd.api.types.is_numeric_dtype(values) or values.nunique() <= MAX_CATEGORIES:
         return values.astype(str).to_numpy()
-    numbers = values.to_numpy(dtype=float)
+    numbers = values.to_numpy(dtype=float)  # a nullable column's missing values become NaN
     edges = np.unique(np.nanquantile(numbers, np.linspace(0, 1, N_BINS + 1)))
     names = [f"q{i + 1} {edges[i]:.4g} to {edges[i + 1]:.4g}" for i in range(len(edges) - 1)]
-    labels = np.array(names, dtype=object)[np.searchsorted(edges[1:-1], numbers, side="right")]
-    labels[np.isnan(numbers)] = "missing"
-    return labels
+    bins = np.searchsorted(edges[1:-1], numbers, side="right")
+    bins[np.isnan(numbers)] = len(names)
+    return np.array([*names, "missing"])[bins]
 
 
 def slice_metrics(
@@ -183,12 +184,13 @@ def slice_table(
     rows = []
     for column in slices.columns:
         labels = slices[column].to_numpy()
-        for value in sorted(pd.unique(labels), key=str):
+        for value in sorted(pd.unique(labels)):  # slice labels are strings
             part = predictions.take(np.flatnonzero(labels == value))
-            names = [metric] if metric else []
-            low, high = bootstrap_ci(evaluator, part, names, n_resamples, confidence, seed).get(
-                metric or "", (np.nan, np.nan)
-            )
+            low = high = np.nan
+            if metric:
+                low, high = bootstrap_ci(
+                    evaluator, part, [metric], n_resamples, confidence, seed
+                ).get(metric, (low, high))
             row = {"column": column, "value": value, "count": float(len(part)), "metric": metric}
             rows.append({**row, "ci_low": low, "ci_high": high, **evaluator.metrics(part)})
     columns = ["column", "value", "count", "metric", "ci_low", "ci_high"]
@@ -205,27 +207,29 @@ def bootstrap_ci(
 ) -> dict[str, tuple[float, float]]:
     """Percentile bootstrap intervals for ``names``; resamples are drawn with ``seed``.
 
-    Resamples where a metric is undefined are skipped; ``n_resamples=0`` disables CIs. An
+    Resamples where a metric is undefined are skipped; ``n_resamples=0`` or no samples give
+    no intervals (``{}``). An
     evaluator that ``supports_weights`` scores each resample as counts over the same arrays
     (the same draws, the same intervals to rounding, without a copy and a sort per resample).
     """
-    if n_resamples <= 0 or len(predictions) == 0:
-        return {}
+    n = len(predictions)
+    if n == 0:
+        return {}  # nothing to draw from
     rng = np.random.default_rng(seed)
     draws = {name: np.full(n_resamples, np.nan) for name in names}
-    n = len(predictions)
     weights = predictions.weights
-    # the scores' tie groups and the labels' codes are computed here, once for every resample
-    base = predictions.reweighted(np.ones(n)) if evaluator.supports_weights else predictions
+    resampled = predictions
     for i in range(n_resamples):
         resample = rng.integers(0, n, n)
         if evaluator.supports_weights:
             counts = np.bincount(resample, minlength=n)
             if weights is not None:  # a weighted sample counts once per draw, times its weight
                 counts = counts * weights
-            sample = evaluator.metrics(base.reweighted(counts))
+            # a reweighting keeps the scores' tie groups and the labels' codes: computed once
+            resampled = resampled.reweighted(counts)
         else:
-            sample = evaluator.metrics(predictions.take(resample))
+            resampled = predictions.take(resample)
+        sample = evaluator.metrics(resampled)
         for name in names:
             draws[name][i] = sample.get(name, np.nan)
     tail = (1 - confidence) / 2 * 100

@@ -15,8 +15,8 @@ from <%- packageName %>.plumbing.reproducibility import (
 )
 from <%- packageName %>.trackers.base import RunRecord, Tracker
 
-REL_TOL = 1e-9
 ABS_TOL = 1e-12
+"""Metrics agree within a relative 1e-9 (``math.isclose``'s default) or this near zero."""
 DRIFT_TAGS = (
     ("git.commit", "git commit"),
     ("dataset.fingerprint", "data fingerprint"),
@@ -52,7 +52,7 @@ def reproduce_run(tracker: Tracker, run_id: str) -> Reproduction:
     if original.status != "FINISHED":
         raise RunStateError(unfinished_reason(original))
     source = f"run {run_id} {CONFIG_ARTIFACT}"
-    text = tracker.read_artifact(run_id, CONFIG_ARTIFACT).decode("utf-8")
+    text = tracker.read_artifact(run_id, CONFIG_ARTIFACT).decode()
     config = parse_config(parse_yaml(text, source), source=source)
     data_warning = ensure_recorded_data(original.tags, project_root(), run_id)
     result = run_experiment(config, tracker=tracker, tags={"reproduces": run_id})
@@ -113,11 +113,7 @@ def metric_mismatches(
     mismatches = []
     for name in names:
         old, new = recorded.get(name), current.get(name)
-        same = (
-            old is not None
-            and new is not None
-            and math.isclose(old, new, rel_tol=REL_TOL, abs_tol=ABS_TOL)
-        )
+        same = old is not None and new is not None and math.isclose(old, new, abs_tol=ABS_TOL)
         if not same:
             mismatches.append(f"{name}: recorded {old}, now {new}")
     return mismatches, len(names)
@@ -129,6 +125,6 @@ def _short(value: str | None) -> str:
 
 def _artifact(tracker: Tracker, run: RunRecord, name: str) -> str:
     try:
-        return tracker.read_artifact(run.run_id, name).decode("utf-8")
+        return tracker.read_artifact(run.run_id, name).decode()
     except TrackerError:
         return ""
