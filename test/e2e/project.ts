@@ -104,6 +104,14 @@ export function metricLines(output: string): string[] {
   return output.split('\n').filter((line) => /^\s*test\/\S+/.test(line));
 }
 
+/**
+ * The lines MLflow's own logging printed (`2026/12/04 04:25:31 INFO mlflow.store.db.utils: …`):
+ * `run` shows its stages and results only, also on its first run, which creates the store.
+ */
+export function mlflowLogLines(output: string): string[] {
+  return output.split('\n').filter((line) => /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d [A-Z]+ mlflow/.test(line));
+}
+
 /** The run id `python -m <pkg> run` prints. */
 export function runId(output: string): string {
   const match = /^run ([0-9a-zA-Z-]+)\s/m.exec(output);

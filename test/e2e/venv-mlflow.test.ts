@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, freePort, ROOT, tmpFolder } from '../helpers.js';
 import { renderInChromium } from './chromium.js';
-import { generate, MAKE_VERBS, makeInProject, metricLines, projectEnv, runId, runInProject, type Generated } from './project.js';
+import { generate, MAKE_VERBS, makeInProject, metricLines, mlflowLogLines, projectEnv, runId, runInProject, type Generated } from './project.js';
 
 let project: Generated;
 
@@ -59,6 +59,7 @@ describe('default project (venv + pip, MLflow)', () => {
     const first = await makeInProject(project, ['train']);
     const second = await runInProject(project, 'python', ['-m', 'churn_model', 'run']);
     expect(metricLines(first.output).length).toBeGreaterThanOrEqual(3);
+    expect(mlflowLogLines(first.output)).toEqual([]); // the first run creates the store, silently
     expect(metricLines(second.output)).toEqual(metricLines(first.output));
     const id = runId(first.output);
     expect(existsSync(path.join(project.root, 'mlflow.db'))).toBe(true);

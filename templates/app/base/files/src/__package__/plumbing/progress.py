@@ -6,6 +6,7 @@ log file or a CI job reads what a terminal shows, and stdout keeps only the resu
 """
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -21,7 +22,9 @@ def configure(quiet: bool = False) -> None:
     LOG.handlers[:] = [handler]
     LOG.setLevel(logging.WARNING if quiet else logging.INFO)
     LOG.propagate = False
-    # the trackers' own INFO lines (an SQLite store's table creation...) are not progress
+    # the trackers' own INFO lines (an SQLite store's table creation...) are not progress;
+    # MLflow sets its level again when it is imported, from this variable (a user's own wins)
+    os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "WARNING")
     for library in ("mlflow", "alembic"):
         logging.getLogger(library).setLevel(logging.WARNING)
 

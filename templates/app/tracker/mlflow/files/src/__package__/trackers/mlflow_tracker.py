@@ -355,6 +355,7 @@ class MlflowTracker(Tracker):
             require_database_driver(uri, "MLflow store")
         logging.getLogger("alembic").setLevel(logging.WARNING)
         logging.getLogger("mlflow.store.db.utils").addFilter(_QUIET_STORE_FAULTS)
+        logging.getLogger("mlflow.utils.environment").addFilter(_NO_PIP_NOTICE)
         try:
             client = MlflowClient(tracking_uri=uri)  # opens (or creates) a database store
         except Exception as exc:
@@ -635,6 +636,19 @@ class _QuietStoreFaults(logging.Filter):
 
 
 _QUIET_STORE_FAULTS = _QuietStoreFaults()
+
+
+class _NoPipNotice(logging.Filter):
+    """Drop MLflow's warning that pip is not installed, which uv's environments never have.
+
+    The model's ``conda.yaml`` then lists ``pip`` without a version: nothing is wrong.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to resolve installed pip version")
+
+
+_NO_PIP_NOTICE = _NoPipNotice()
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
