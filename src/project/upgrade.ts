@@ -4,7 +4,7 @@
  * with git's three-way merge. The merge base is the previous pristine output, so only the
  * generator's changes are applied over the user's edits; clashes are ordinary git conflicts.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execaSync } from 'execa';
@@ -103,7 +103,8 @@ function checkDataVersioningChange(root: string, stored: Record<string, unknown>
   const files = git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).out.split('\0');
   const pointers = files.filter((file) => file.endsWith('.dvc') && !file.startsWith('.dvc/'));
   const folder = path.join(root, '.dvc');
-  const left = existsSync(folder) ? readdirSync(folder).filter((name) => !DVC_OWN.has(name)).sort().map((name) => `.dvc/${name}`) : [];
+  const inFolder = statSync(folder, { throwIfNoEntry: false })?.isDirectory() ? readdirSync(folder) : [];
+  const left = inFolder.filter((name) => !DVC_OWN.has(name)).sort().map((name) => `.dvc/${name}`);
   if (pointers.length === 0 && left.length === 0) return;
   const shown = [...pointers.slice(0, 3), ...(pointers.length > 3 ? [`${pointers.length - 3} more`] : []), ...left];
   throw new UserError(
