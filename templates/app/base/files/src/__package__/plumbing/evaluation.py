@@ -208,9 +208,9 @@ def bootstrap_ci(
     """Percentile bootstrap intervals for ``names``; resamples are drawn with ``seed``.
 
     Resamples where a metric is undefined are skipped; ``n_resamples=0`` or no samples give
-    no intervals (``{}``). An
-    evaluator that ``supports_weights`` scores each resample as counts over the same arrays
-    (the same draws, the same intervals to rounding, without a copy and a sort per resample).
+    no intervals (``{}``). An evaluator that ``supports_weights`` scores each resample as
+    counts over the same arrays (the same draws, the same intervals to rounding, without a
+    copy and a sort per resample).
     """
     n = len(predictions)
     if n == 0:
