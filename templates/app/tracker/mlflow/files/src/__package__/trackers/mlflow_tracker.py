@@ -28,6 +28,7 @@ import re
 import shlex
 import tempfile
 import time
+import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -164,8 +165,15 @@ class MlflowRun(Run):
         fields["profile"] = json.dumps({"num_rows": len(frame), "num_elements": int(frame.size)})
         entity = Dataset(**fields)
         tag = InputTag("mlflow.data.context", context)
+        inputs = [DatasetInput(entity, [tag])]
         with store_errors(self.tracking_uri):
-            self.client.log_inputs(self.run_id, [DatasetInput(entity, [tag])])
+            try:
+                self.client.log_inputs(self.run_id, inputs)
+            except Exception as exc:
+                # another run stored the same new dataset at this moment: now it links to it
+                if not any(type(error).__name__ == "IntegrityError" for error in _causes(exc)):
+                    raise
+                self.client.log_inputs(self.run_id, inputs)
         if context == "testing":
             self.test_input = (name, digest)
 
@@ -357,6 +365,7 @@ class MlflowTracker(Tracker):
         logging.getLogger("mlflow.store.db.utils").addFilter(_QUIET_STORE_FAULTS)
         logging.getLogger("mlflow.utils.environment").addFilter(_NO_PIP_NOTICE)
         try:
+            _create_sqlite_store(uri)
             client = MlflowClient(tracking_uri=uri)  # opens (or creates) a database store
         except Exception as exc:
             raise self._failure(f"cannot open the MLflow store at {self._where()}", exc) from None
@@ -386,10 +395,15 @@ class MlflowTracker(Tracker):
             if found is None:
                 self._prepare_experiment(stored)
                 location = self._artifact_location(experiment)
-                created = client.create_experiment(
-                    stored, artifact_location=location, tags=self.experiment_tags or None
-                )
-                found = client.get_experiment(created)
+                try:
+                    created = client.create_experiment(
+                        stored, artifact_location=location, tags=self.experiment_tags or None
+                    )
+                    found = client.get_experiment(created)
+                except Exception:  # another run at once created it first: use theirs
+                    found = client.get_experiment_by_name(stored)
+                    if found is None:
+                        raise
             elif self.experiment_tags and EXPERIMENT_KIND not in found.tags:
                 for key, value in self.experiment_tags.items():  # made by an older project
                     client.set_experiment_tag(found.experiment_id, key, value)
@@ -673,6 +687,32 @@ def store_errors(uri: str) -> Iterator[None]:
         if problem is None:
             raise
         raise TrackerError(problem) from None
+
+
+def _create_sqlite_store(uri: str) -> None:
+    """Create the missing SQLite store of ``uri`` whole, so two first runs at once cannot race.
+
+    MLflow creates a store's tables in place, and another process opening it meanwhile fails
+    (``table experiments already exists``). Here the store is made under a unique name beside
+    it and linked into place; the link fails if another process got there first, whose store
+    is then used.
+    """
+    path = sqlite_path(uri)
+    if path is None or path.exists():
+        return
+    from mlflow.store.tracking import DEFAULT_LOCAL_FILE_AND_ARTIFACT_PATH
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
+    try:
+        store = SqlAlchemyStore(
+            f"sqlite:///{partial.as_posix()}", DEFAULT_LOCAL_FILE_AND_ARTIFACT_PATH
+        )
+        store.engine.dispose()
+        with suppress(FileExistsError):
+            os.link(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def sqlite_path(uri: str) -> Path | None:
