@@ -1,6 +1,9 @@
 """Example classification data: scikit-learn's bundled breast cancer set, kept as a CSV."""
 
+import functools
 import os
+
+import pandas as pd
 
 from <%- packageName %>.datasets.files import CsvFileDataset, FileDataset
 from <%- packageName %>.plumbing.registry import DATASETS
@@ -27,10 +30,16 @@ def write_breast_cancer(dataset: FileDataset) -> None:
     The target column is named ``dataset.target``. The file appears whole or not at all:
     parallel workers never read half a file.
     """
-    from sklearn.datasets import load_breast_cancer
-
-    frame = load_breast_cancer(as_frame=True).frame.rename(columns={"target": dataset.target})
+    frame = _bundled_frame().rename(columns={"target": dataset.target})  # a copy
     dataset.path.parent.mkdir(parents=True, exist_ok=True)
     partial = dataset.path.with_name(f"{dataset.path.name}.{os.getpid()}.partial")
     dataset.write(frame, partial)
     partial.replace(dataset.path)
+
+
+@functools.cache
+def _bundled_frame() -> pd.DataFrame:
+    """Scikit-learn's bundled table, read once per process; callers must not change it."""
+    from sklearn.datasets import load_breast_cancer
+
+    return load_breast_cancer(as_frame=True).frame

@@ -33,6 +33,9 @@ from pydantic.dataclasses import dataclass
 from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.plumbing.paths import project_root
 
+# libyaml's safe loader and dumper when PyYAML has them (its wheels do): about 10x faster
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 MAX_SEED = 2**32 - 1  # numpy and scikit-learn accept seeds in [0, 2**32 - 1]
 SCHEMA = ConfigDict(extra="forbid")  # an unknown key is an error
 
@@ -110,7 +113,7 @@ class ExperimentConfig:
 
     def to_yaml(self) -> str:
         """Return the config as YAML text."""
-        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+        return yaml.dump(self.to_dict(), Dumper=_DUMPER, sort_keys=False, allow_unicode=True)
 
 
 _VALIDATOR = TypeAdapter(ExperimentConfig)
@@ -143,7 +146,15 @@ def find_config(path: str | Path) -> Path:
 
 
 def parse_yaml(text: str, source: str) -> Any:
-    """Parse YAML text; syntax errors become a one-line ``ConfigError``."""
+    """Parse YAML text; syntax errors become a one-line ``ConfigError``.
+
+    Text libyaml refuses is parsed again in pure Python, whose message names the character
+    and quotes the line.
+    """
+    try:
+        return yaml.load(text, Loader=_LOADER)  # a safe loader: plain data only
+    except yaml.YAMLError:
+        pass
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -14,6 +14,7 @@ Every run stores its model under the artifact folder ``model/``. The default pac
 A joblib file is a pickle: load only models from runs you trust.
 """
 
+import functools
 import io
 import json
 import platform
@@ -98,7 +99,12 @@ def build_manifest(
 
 def package_versions() -> dict[str, str]:
     """Return the versions of Python and of the installed model-related packages."""
-    versions = {"python": platform.python_version()}
+    return dict(_package_versions())
+
+
+@functools.cache
+def _package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}  # read once: one process, one environment
     for name in _PACKAGES:
         try:
             versions[name] = metadata.version(name)
