@@ -45,14 +45,41 @@ FAST = (
 @pytest.fixture(autouse=True)
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project root in tmp_path: pyproject.toml, a copy of configs/, cwd set to it."""
-    root = tmp_path / "project"
+    return enter_scratch_project(tmp_path, monkeypatch)
+
+
+def enter_scratch_project(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make ``folder/project`` a scratch project outside any git repository and cd into it."""
+    root = folder / "project"
     root.mkdir()
     (root / "pyproject.toml").write_text('[project]\nname = "scratch"\n')
     shutil.copytree(REPO / "configs", root / "configs")
     monkeypatch.chdir(root)
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(folder))
     return root
+
+
+@pytest.fixture(scope="session")
+def finished_example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A scratch project holding one run of ``fast_config()``, made once per session."""
+    from <%- packageName %>.experiment import run_experiment  # scikit-learn: not at collection
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        root = enter_scratch_project(tmp_path_factory.mktemp("example"), monkeypatch)
+        return root, run_experiment(fast_config()).run_id
+
+
+@pytest.fixture
+def example_run(project: Path, finished_example: tuple[Path, str]) -> str:
+    """The session's run of ``fast_config()``, copied into this test's project: its id.
+
+    For tests that read, predict with or reproduce a finished default run: each gets its own
+    copy of that project's files (data, runs, reports) instead of paying for a run.
+    """
+    source, run_id = finished_example
+    shutil.copytree(source, project, dirs_exist_ok=True)
+    return run_id
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -19,10 +19,10 @@ LOCAL = ("--set", "tracker.name=local", "--set", "tracker.params={}")
 
 
 @pytest.fixture
-def tracked_run(project):
+def tracked_run(example_run):
     """A run of the default experiment and the test rows it predicted."""
     config = fast_config()
-    run_id = run_experiment(config).run_id
+    run_id = example_run
     X, y = DATASETS.build(config.dataset.name, config.dataset.params).load()
     (fold,) = SPLITS.build(config.split.name, config.split.params).folds(X, y, config.seed)
     return run_id, X.iloc[fold.test]

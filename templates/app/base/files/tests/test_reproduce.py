@@ -31,9 +31,9 @@ def logged(tracker, tags, **artifacts):
     return tracker.get_run(run.run_id)
 
 
-def test_unchanged_tree_reproduces_exactly():
+def test_unchanged_tree_reproduces_exactly(example_run):
     tracker = TRACKERS.build("local")
-    run_id = run_experiment(fast_config(), tracker=tracker).run_id
+    run_id = example_run
 
     reproduction = reproduce_run(tracker, run_id)
 
@@ -42,9 +42,9 @@ def test_unchanged_tree_reproduces_exactly():
     assert reproduction.rerun.tags["reproduces"] == run_id
 
 
-def test_changed_data_row_is_reported():
+def test_changed_data_row_is_reported(example_run):
     tracker = TRACKERS.build("local")
-    run_id = run_experiment(fast_config(), tracker=tracker).run_id
+    run_id = example_run
     data_file = example_data_file()
     header, first, *rest = data_file.read_text().splitlines()
     first = first.replace(first.split(",")[0], "99.0", 1)  # change one value of one row
@@ -67,9 +67,9 @@ def test_changed_environment_is_reported(monkeypatch):
     assert reproduction.matches
 
 
-def test_the_data_versions_warning_comes_first(monkeypatch):
+def test_the_data_versions_warning_comes_first(example_run, monkeypatch):
     tracker = TRACKERS.build("local")
-    run_id = run_experiment(fast_config(), tracker=tracker).run_id
+    run_id = example_run
     calls = []
 
     def ensure(tags, root, run):  # stands in for the DVC check (see test_data_versions.py)
@@ -110,9 +110,9 @@ def test_metric_mismatches_ignore_timings():
     assert compared == 3
 
 
-def test_changed_labels_are_reported_as_metric_mismatches():
+def test_changed_labels_are_reported_as_metric_mismatches(example_run):
     tracker = TRACKERS.build("local")
-    run_id = run_experiment(fast_config(), tracker=tracker).run_id
+    run_id = example_run
     data_file = example_data_file()
     frame = pd.read_csv(data_file)
     frame.loc[::3, "target"] = 1 - frame.loc[::3, "target"]  # mislabel every third sample
