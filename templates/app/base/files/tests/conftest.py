@@ -18,6 +18,7 @@ from collections.abc import Callable
 from importlib import metadata
 <% } -%>
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -60,7 +61,17 @@ def enter_scratch_project(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     return root
 
 
-@pytest.fixture(scope="session")
+def once_per_session(fixture_name: str, config: pytest.Config) -> Literal["function", "session"]:
+    """``session``, or ``function`` under mutmut (which sets ``MUTANT_UNDER_TEST``).
+
+    mutmut runs a mutant against the tests it saw reach the mutated function, and it credits
+    what a session fixture runs to the first test that used it; made per test, the fixture's
+    code is credited to every test that relies on it.
+    """
+    return "function" if "MUTANT_UNDER_TEST" in os.environ else "session"
+
+
+@pytest.fixture(scope=once_per_session)
 def finished_example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A scratch project holding one run of ``fast_config()``, made once per session."""
     from <%- packageName %>.experiment import run_experiment  # scikit-learn: not at collection
