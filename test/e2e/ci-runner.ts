@@ -14,7 +14,7 @@ import { ENV_TOOL_MODULES } from '../../src/env-tools/index.js';
 import { findPython } from '../../src/project/python.js';
 import type { EnvTool } from '../../src/options/values.js';
 import { tmpFolder } from '../helpers.js';
-import { projectEnv, type Generated } from './project.js';
+import { projectEnv, runLogged, type Generated } from './project.js';
 
 export interface Step {
   name?: string;
@@ -63,9 +63,9 @@ export async function runStep(script: string, cwd: string, runner: Runner | unde
   writeFileSync(file, script);
   // GitHub's `bash -el {0}` is a login shell; here a login shell would reset PATH to the machine's
   // profile, so the step runs as `bash -e` with the runner's PATH already set.
-  const result = await execa('bash', ['-e', file], { cwd, env: runnerEnv(runner), reject: false, all: true, stdin: 'ignore' });
-  if (result.exitCode !== 0) throw new Error(`CI step "${label}" failed (exit ${result.exitCode}):\n${script}\n${result.all}`);
-  return String(result.all);
+  const result = await runLogged('bash', ['-e', file], { cwd, env: runnerEnv(runner) });
+  if (result.exitCode !== 0) throw new Error(`CI step "${label}" failed (exit ${result.exitCode}):\n${script}\n${result.output}`);
+  return result.output;
 }
 
 /** Clone the project as a runner checks it out, then run every step of the CI file in order. */

@@ -11,14 +11,14 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tmpFolder } from '../helpers.js';
-import { generate, mlflowLogLines, projectEnv, runId, runInProject, type Generated } from './project.js';
+import { generate, mlflowLogLines, projectEnv, runId, runInProject, runLogged, type Generated } from './project.js';
 
 let project: Generated;
 
 const run = async (command: string, args: string[], cwd: string) => {
-  const result = await execa(command, args, { cwd, env: projectEnv(), reject: false, all: true, stdin: 'ignore' });
-  if (result.exitCode !== 0) throw new Error(`${[command, ...args].join(' ')} failed in ${cwd}:\n${result.all}`);
-  return String(result.all);
+  const result = await runLogged(command, args, { cwd, env: projectEnv() });
+  if (result.exitCode !== 0) throw new Error(`${[command, ...args].join(' ')} failed in ${cwd}:\n${result.output}`);
+  return result.output;
 };
 
 /** The members of a `.tar.gz`, without the leading `<name>-<version>/` folder. */

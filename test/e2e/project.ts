@@ -81,19 +81,25 @@ export async function makeInProject(project: Generated, args: string[], options:
 }
 
 async function runFrom(project: Generated, file: string, fileArgs: string[], label: string, options: RunOptions) {
-  const execaOptions: Options = {
+  const result = await runLogged(file, fileArgs, {
     cwd: project.root,
     env: projectEnv(options.env),
-    reject: false,
-    all: true,
-    stdin: 'ignore',
     timeout: options.timeout ?? 600_000,
-  };
-  const result = await execa(file, fileArgs, execaOptions);
+  });
   if ((options.reject ?? true) && result.exitCode !== 0) {
-    throw new Error(`${label} failed (exit ${result.exitCode}) in ${project.root}:\n${String(result.all)}`);
+    throw new Error(`${label} failed (exit ${result.exitCode}) in ${project.root}:\n${result.output}`);
   }
-  return { exitCode: result.exitCode ?? -1, output: String(result.all ?? '') };
+  return result;
+}
+
+/**
+ * Run `file` with its stderr on the same pipe as its stdout, so `output` holds the lines in the
+ * order they were written, as a terminal or a CI log shows them. Two pipes merged afterwards can
+ * interleave mid-line: under PYTHONUNBUFFERED a `print` writes its text and its newline apart.
+ */
+export async function runLogged(file: string, args: string[], options: Pick<Options, 'cwd' | 'env' | 'timeout'>) {
+  const result = await execa('/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', file, ...args], { ...options, reject: false, stdin: 'ignore' });
+  return { exitCode: result.exitCode ?? -1, output: String(result.stdout) };
 }
 
 /** The targets `make` alone lists, in order. */
