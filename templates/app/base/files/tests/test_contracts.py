@@ -216,6 +216,13 @@ def test_evaluator_contract(config_name):
     assert evaluator.evaluate(y[:1], y[:1]).metrics is not None  # one sample must not raise
     assert evaluator.evaluate(y[:0], y[:0]).metrics == {}
 
+    # the bootstrap scores each resample with named_metrics and only the metrics it needs
+    predictions = Predictions.of(y, np.roll(y.to_numpy(), 1))
+    full = evaluator.metrics(predictions)
+    for names in [*((name,) for name in evaluator.headline), evaluator.headline]:
+        expected = {name: value for name, value in full.items() if name in names}
+        assert evaluator.named_metrics(predictions, names) == expected
+
     if evaluator.supports_weights:
         # the bootstrap then scores a resample as counts over the same rows: every metric must
         # read predictions.weights, or its interval is that of the whole set, with no width

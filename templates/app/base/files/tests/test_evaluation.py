@@ -461,6 +461,64 @@ def test_the_bootstrap_codes_labels_and_ties_once_not_per_resample(case, columns
     assert calls == collections.Counter(score_groups=columns, label_codes=1)
 
 
+@pytest.mark.parametrize("case", [0, 1, 2, 3, 4])
+def test_named_metrics_are_the_metrics_without_the_others(case):
+    predictions = _cases()[case] if case < 4 else two_columns(_cases()[1])
+    evaluator = REGRESS if case == 2 else CLASSIFY
+    constant = Predictions.of(np.ones(4), np.arange(4.0))  # r2 undefined
+    for sample in (predictions, predictions.reweighted(np.arange(len(predictions)) % 3), constant):
+        full = evaluator.metrics(sample)
+        singles = [(name,) for name in evaluator.headline]
+        for names in [(), *singles, evaluator.headline, ("no_such_metric",)]:
+            expected = {name: value for name, value in full.items() if name in names}
+            assert evaluator.named_metrics(sample, names) == expected
+
+
+def test_a_bootstrap_scores_only_the_metrics_it_gives_intervals_for(monkeypatch):
+    calls = collections.Counter()
+    for name in ("accuracy", "f1_macro", "roc_auc"):
+        original = getattr(metric_functions, name)
+
+        def counting(*args, name=name, original=original):
+            calls[name] += 1
+            return original(*args)
+
+        monkeypatch.setattr(metric_functions, name, counting)
+    bootstrap_ci(CLASSIFY, _cases()[1], ["accuracy"], 30, 0.9, seed=0)
+    assert calls == collections.Counter(accuracy=30)
+
+
+def test_a_subclass_adding_a_metric_gets_its_intervals_overall_and_per_slice():
+    class Valued(ClassificationEvaluator):
+        headline = ("hit_rate", *ClassificationEvaluator.headline)
+
+        def metrics(self, predictions):
+            hit_rate = metric_functions.mean(predictions.y_true == 1, predictions.weights)
+            return {**super().metrics(predictions), "hit_rate": hit_rate}
+
+    evaluator, predictions = Valued(), _cases()[1]
+    assert evaluator.named_metrics(predictions, ["hit_rate"]) == {
+        "hit_rate": evaluator.metrics(predictions)["hit_rate"]
+    }
+    X = pd.DataFrame({"group": np.arange(len(predictions)) % 2})
+    report = evaluate_predictions(evaluator, predictions, X, slice_by=["group"], n_resamples=20)
+    for name in ("test/hit_rate", "slice/group/0/hit_rate", "slice/group/1/hit_rate"):
+        assert report.metrics[f"{name}_ci_low"] <= report.metrics[f"{name}_ci_high"]
+
+
+@pytest.mark.parametrize("name", ["value", "count"])
+def test_a_metric_named_like_a_slice_table_column_is_refused(name):
+    class Clashing(ClassificationEvaluator):
+        def metrics(self, predictions):
+            return {**super().metrics(predictions), name: 1.0}
+
+    X = pd.DataFrame({"group": list("abab")})
+    predictions = Predictions.of([0, 1, 1, 0], [0, 1, 0, 0])
+    message = f"Clashing has a metric named '{name}', a column of the slice table"
+    with pytest.raises(ValueError, match=message):
+        evaluate_predictions(Clashing(), predictions, X, slice_by=["group"], n_resamples=0)
+
+
 def test_each_slice_logs_the_interval_of_the_first_headline_metric():
     X = pd.DataFrame({"group": list("aabbaabb")})
     predictions = Predictions.of([0, 0, 1, 1, 0, 1, 1, 0], [0, 1, 1, 1, 0, 1, 0, 0])

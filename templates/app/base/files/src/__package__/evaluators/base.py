@@ -2,6 +2,7 @@
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -122,6 +123,9 @@ class Evaluator(ABC):
         - ``metrics(predictions)`` returns ``dict[str, float]`` and leaves out metrics that
           are undefined for those samples (e.g. ROC AUC with one class), so it can be
           called on any slice or resample.
+        - ``named_metrics(predictions, names)`` returns what ``metrics`` does for the
+          ``names`` among them; the bootstrap calls it per resample with only the metrics it
+          needs intervals for. Override it when computing fewer metrics is cheaper.
         - ``per_sample(predictions)`` returns per-sample columns (e.g. ``correct``,
           ``residual``), one row per sample.
         - ``headline`` names the metrics that get confidence intervals; the first ranks runs
@@ -141,6 +145,10 @@ class Evaluator(ABC):
     @abstractmethod
     def metrics(self, predictions: Predictions) -> dict[str, float]:
         """Return the defined metrics for these predictions."""
+
+    def named_metrics(self, predictions: Predictions, names: Collection[str]) -> dict[str, float]:
+        """Return the defined metrics among ``names``: ``metrics`` without the others."""
+        return {name: value for name, value in self.metrics(predictions).items() if name in names}
 
     @abstractmethod
     def per_sample(self, predictions: Predictions) -> dict[str, np.ndarray]:

@@ -23,7 +23,10 @@ def mean(values: np.ndarray, weights: np.ndarray | None = None) -> float:
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Fraction of exact matches."""
-    return mean(y_true == y_pred, weights)
+    hits = y_true == y_pred
+    if weights is None:
+        return float(np.mean(hits))
+    return float(np.dot(hits, weights) / np.sum(weights))  # one pass; exact for counts
 
 
 class LabelCodes(NamedTuple):
@@ -97,14 +100,16 @@ def binary_roc_auc(
     many times.
     """
     inverse, n_groups = score_groups(scores) if groups is None else groups
-    # one pass: the weight of each tie group's negatives (column 0) and positives (column 1)
-    by_group = np.bincount(2 * inverse + positive, weights=weights, minlength=2 * n_groups)
-    neg, pos = by_group[0::2], by_group[1::2]
+    # one pass: the weight of each tie group's negatives (first half) and positives (second)
+    by_group = np.bincount(inverse + n_groups * positive, weights=weights, minlength=2 * n_groups)
+    neg, pos = by_group[:n_groups], by_group[n_groups:]
     w_pos, w_neg = float(np.sum(pos)), float(np.sum(neg))
     if w_pos == 0 or w_neg == 0:
         return None
-    below = np.cumsum(neg) - neg
-    return float(np.sum(pos * (below + neg / 2)) / (w_pos * w_neg))
+    # a positive outranks the negatives of lower groups and ties half of its own group's:
+    # sum(pos * (cumsum(neg) - neg / 2)), as two dot products (exact for counts)
+    outranked = np.dot(pos, np.cumsum(neg)) - np.dot(pos, neg) / 2
+    return float(outranked / (w_pos * w_neg))
 
 
 def roc_auc(

@@ -181,6 +181,7 @@ def slice_table(
     same ``n_resamples``, ``confidence`` and ``seed`` as the overall one (NaN when
     undefined or disabled).
     """
+    columns = ["column", "value", "count", "metric", "ci_low", "ci_high"]
     rows = []
     for column in slices.columns:
         labels = slices[column].to_numpy()
@@ -191,9 +192,14 @@ def slice_table(
                 low, high = bootstrap_ci(
                     evaluator, part, [metric], n_resamples, confidence, seed
                 ).get(metric, (low, high))
+            scored = evaluator.metrics(part)
+            if clash := sorted(set(scored) & set(columns)):
+                raise ValueError(
+                    f"{type(evaluator).__name__} has a metric named {clash[0]!r}, a column of "
+                    f"the slice table ({', '.join(columns)}): rename the metric"
+                )
             row = {"column": column, "value": value, "count": float(len(part)), "metric": metric}
-            rows.append({**row, "ci_low": low, "ci_high": high, **evaluator.metrics(part)})
-    columns = ["column", "value", "count", "metric", "ci_low", "ci_high"]
+            rows.append({**row, "ci_low": low, "ci_high": high, **scored})
     return pd.DataFrame(rows, columns=columns if not rows else None)
 
 
@@ -208,9 +214,10 @@ def bootstrap_ci(
     """Percentile bootstrap intervals for ``names``; resamples are drawn with ``seed``.
 
     Resamples where a metric is undefined are skipped; ``n_resamples=0`` or no samples give
-    no intervals (``{}``). An evaluator that ``supports_weights`` scores each resample as
-    counts over the same arrays (the same draws, the same intervals to rounding, without a
-    copy and a sort per resample).
+    no intervals (``{}``). Each resample is scored with ``evaluator.named_metrics(...,
+    names)``, so only those metrics are computed. An evaluator that ``supports_weights``
+    scores each resample as counts over the same arrays (the same draws, the same intervals
+    to rounding, without a copy and a sort per resample).
     """
     n = len(predictions)
     if n == 0:
@@ -229,7 +236,7 @@ def bootstrap_ci(
             resampled = resampled.reweighted(counts)
         else:
             resampled = predictions.take(resample)
-        sample = evaluator.metrics(resampled)
+        sample = evaluator.named_metrics(resampled, names)
         for name in names:
             draws[name][i] = sample.get(name, np.nan)
     tail = (1 - confidence) / 2 * 100
