@@ -113,6 +113,7 @@ def test_table_columns_and_metadata():
     table = CLASSIFY.evaluate(Y_TRUE, Y_PRED, SCORES, pd.DataFrame({"g": list("aabb")})).table
     assert list(table.columns) == ["truth", "prediction", "score", "correct", "g"]
     assert table["correct"].tolist() == [1, 0, 1, 1]
+    assert table["correct"].dtype.kind == "i"  # written as 1 and 0 in predictions.csv
 
 
 def test_slice_metrics_by_hand():
@@ -514,7 +515,10 @@ def test_a_metric_named_like_a_slice_table_column_is_refused(name):
 
     X = pd.DataFrame({"group": list("abab")})
     predictions = Predictions.of([0, 1, 1, 0], [0, 1, 0, 0])
-    message = f"Clashing has a metric named '{name}', a column of the slice table"
+    message = (
+        f"^Clashing has a metric named '{name}', a column of the slice table "
+        r"\(column, value, count, metric, ci_low, ci_high\): rename the metric$"
+    )
     with pytest.raises(ValueError, match=message):
         evaluate_predictions(Clashing(), predictions, X, slice_by=["group"], n_resamples=0)
 
