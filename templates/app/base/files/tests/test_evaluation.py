@@ -10,6 +10,7 @@ import pytest
 from sklearn import metrics as skm
 from sklearn.linear_model import LogisticRegression
 
+from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.evaluators import base as evaluators_base
 from <%- packageName %>.evaluators import metrics as metric_functions
 from <%- packageName %>.evaluators.base import Evaluator, Predictions
@@ -516,10 +517,10 @@ def test_a_metric_named_like_a_slice_table_column_is_refused(name):
     X = pd.DataFrame({"group": list("abab")})
     predictions = Predictions.of([0, 1, 1, 0], [0, 1, 0, 0])
     message = (
-        f"^Clashing has a metric named '{name}', a column of the slice table "
+        f"^evaluator Clashing has a metric named '{name}', a column of the slice table "
         r"\(column, value, count, metric, ci_low, ci_high\): rename the metric$"
     )
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ConfigError, match=message):
         evaluate_predictions(Clashing(), predictions, X, slice_by=["group"], n_resamples=0)
 
 

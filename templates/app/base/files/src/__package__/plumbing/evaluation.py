@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from <%- packageName %>.errors import ConfigError
 from <%- packageName %>.evaluators.base import Evaluation, Evaluator, Predictions
 from <%- packageName %>.trackers.base import Run
 
@@ -194,9 +195,9 @@ def slice_table(
                 ).get(metric, (low, high))
             scored = evaluator.metrics(part)
             if clash := sorted(set(scored) & set(columns)):
-                raise ValueError(
-                    f"{type(evaluator).__name__} has a metric named {clash[0]!r}, a column of "
-                    f"the slice table ({', '.join(columns)}): rename the metric"
+                raise ConfigError(
+                    f"evaluator {type(evaluator).__name__} has a metric named {clash[0]!r}, a "
+                    f"column of the slice table ({', '.join(columns)}): rename the metric"
                 )
             row = {"column": column, "value": value, "count": float(len(part)), "metric": metric}
             rows.append({**row, "ci_low": low, "ci_high": high, **scored})
